@@ -1,0 +1,3 @@
+export * from "./read-wire-value.js";
+export * from "./serialize-sse-frame.js";
+export * from "./parse-wire-json.js";
