@@ -11,3 +11,5 @@ export * from "./tool-call-id.js";
 export * from "./reasoning-effort-table.js";
 export * from "./protocol-codec.js";
 export * from "./assert-well-formed-stream.js";
+export * from "./reasoning-signature.js";
+export * from "./custom-tool-bridge.js";
