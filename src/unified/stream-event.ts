@@ -1,4 +1,4 @@
-import type { Citation, NativePart, ToolCallKind } from "./content-part.js";
+import type { Citation, NativePart, ReasoningOrigin, ToolCallKind } from "./content-part.js";
 import type { FinishReason } from "./finish-reason.js";
 import type { SerializedGatewayError } from "./gateway-error.js";
 import type { Extensions } from "./protocol-id.js";
@@ -15,7 +15,15 @@ export type StreamEvent =
   | { type: "text-start"; index: number; extensions?: Extensions }
   | { type: "text-delta"; index: number; text: string }
   | { type: "text-end"; index: number; citations?: Citation[] }
-  | { type: "reasoning-start"; index: number; id?: string; redactedData?: string; extensions?: Extensions }
+  | {
+      type: "reasoning-start";
+      index: number;
+      id?: string;
+      redactedData?: string;
+      /** Where the block's artefacts (signature, redacted or encrypted data) come from. */
+      origin?: ReasoningOrigin;
+      extensions?: Extensions;
+    }
   | { type: "reasoning-delta"; index: number; text: string; summaryIndex?: number }
   | { type: "reasoning-signature"; index: number; signature: string }
   | { type: "reasoning-end"; index: number; encryptedContent?: string; summary?: string[] }

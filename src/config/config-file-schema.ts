@@ -1,0 +1,62 @@
+import { z } from "zod";
+import { isHttpUrl } from "../providers/index.js";
+import { protocolIds } from "../unified/index.js";
+import { logLevels } from "./gateway-config.js";
+
+const milliseconds = z.number().int().nonnegative();
+const positiveInteger = z.number().int().positive();
+
+/** One provider entry of switchyard.json. Keys never live here: they come from `<NAME>_API_KEY`. */
+const providerEntrySchema = z.strictObject({
+  enabled: z.boolean().optional(),
+  baseUrl: z.string().refine(isHttpUrl, { message: "expected an absolute http(s) URL" }).optional(),
+  protocol: z.enum(protocolIds).optional(),
+  models: z.array(z.string().min(1)).optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  displayName: z.string().min(1).optional(),
+});
+
+/** The schema of switchyard.json; unknown fields are errors so that typos do not pass silently. */
+export const configFileSchema = z.strictObject({
+  $schema: z.string().optional(),
+  host: z.string().min(1).optional(),
+  port: z.number().int().min(1).max(65_535).optional(),
+  dataDir: z.string().min(1).optional(),
+  logLevel: z.enum(logLevels).optional(),
+  trace: z.boolean().optional(),
+  defaultProvider: z.string().min(1).optional(),
+  aliases: z.record(z.string().min(1), z.string().min(1)).optional(),
+  timeouts: z
+    .strictObject({ requestMs: milliseconds.optional(), ttfbMs: milliseconds.optional(), stallMs: milliseconds.optional(), heartbeatMs: milliseconds.optional() })
+    .optional(),
+  upstream: z
+    .strictObject({ connectTimeoutMs: milliseconds.optional(), headersTimeoutMs: milliseconds.optional(), bodyTimeoutMs: milliseconds.optional() })
+    .optional(),
+  limits: z.strictObject({ bodyBytes: positiveInteger.optional(), jsonDepth: positiveInteger.optional() }).optional(),
+  modelDiscovery: z.strictObject({ ttlMs: milliseconds.optional() }).optional(),
+  demo: z.strictObject({ enabled: z.boolean().optional(), chunkDelayMs: milliseconds.optional() }).optional(),
+  providers: z.record(z.string(), providerEntrySchema).optional(),
+});
+
+/** A parsed switchyard.json. */
+export type ConfigFile = z.infer<typeof configFileSchema>;
+
+/** `field.path: message` for each zod issue (unknown keys named one by one). */
+export function describeConfigIssues(error: z.ZodError): string[] {
+  return error.issues.flatMap((issue) => {
+    const keys = issue.code === "unrecognized_keys" ? issue.keys.map((key) => [...issue.path, key]) : [issue.path];
+    return keys.map((path) => {
+      const field = formatPath(path);
+      const message = issue.code === "unrecognized_keys" ? "unknown field" : issue.message;
+      return field === "" ? message : `${field}: ${message}`;
+    });
+  });
+}
+
+/** `providers.openai.models[2]` from a path array. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((joined, segment) => {
+    if (typeof segment === "number") return `${joined}[${segment}]`;
+    return joined === "" ? String(segment) : `${joined}.${String(segment)}`;
+  }, "");
+}

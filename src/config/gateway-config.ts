@@ -1,0 +1,65 @@
+import type { Credential, ProviderRegistry } from "../providers/index.js";
+import type { ModelAlias } from "../routing/index.js";
+
+/** pino's levels. */
+export const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+/** One of pino's levels. */
+export type LogLevel = (typeof logLevels)[number];
+
+/** The whole, validated configuration of one gateway process. Safe to serialize: secrets are never enumerable. */
+export interface GatewayConfig {
+  /** Listen address (SWITCHYARD_HOST). */
+  host: string;
+  /** Listen port (SWITCHYARD_PORT). */
+  port: number;
+  /** Absolute state directory (SWITCHYARD_DATA_DIR, relative paths resolved against cwd). */
+  dataDir: string;
+  /** Proxy keys clients must present (SWITCHYARD_PROXY_KEYS); `.secret` holds the key, `.id` names it. */
+  proxyKeys: readonly Credential[];
+  /** Environment entries first (they override file entries with the same pattern). */
+  aliases: readonly ModelAlias[];
+  /** Provider for bare model names (SWITCHYARD_DEFAULT_PROVIDER); checked to be active. */
+  defaultProvider?: string;
+  timeouts: {
+    /** Deadline for getting a response (all attempts, until the first byte reaches the client). */
+    requestMs: number;
+    /** Request start to first upstream byte, per attempt. */
+    ttfbMs: number;
+    /** Longest upstream silence inside a stream. */
+    stallMs: number;
+    /** SSE comment interval to the client while upstream is silent. */
+    heartbeatMs: number;
+  };
+  /** undici client settings. */
+  upstream: { connectTimeoutMs: number; headersTimeoutMs: number; bodyTimeoutMs: number };
+  limits: { bodyBytes: number; jsonDepth: number };
+  logLevel: LogLevel;
+  /** Write the transaction trace under the data directory (SWITCHYARD_TRACE=1). */
+  trace: boolean;
+  modelDiscovery: { ttlMs: number };
+  demo: { enabled?: boolean; chunkDelayMs: number };
+  /** Providers built from the file and the environment (the demo provider when none is configured). */
+  providers: ProviderRegistry;
+  /** Files that were read. */
+  sources: { envFile?: string; configFile?: string };
+  /** Things that are not errors but probably not what was meant (for the start-up banner and `doctor`). */
+  warnings: readonly string[];
+}
+
+/** Defaults for every setting. */
+export const configDefaults = {
+  host: "127.0.0.1",
+  port: 8787,
+  dataDir: "./data",
+  requestTimeoutMs: 600_000,
+  ttfbTimeoutMs: 180_000,
+  stallTimeoutMs: 300_000,
+  heartbeatMs: 15_000,
+  connectTimeoutMs: 10_000,
+  bodyLimitBytes: 32 * 1024 * 1024,
+  jsonDepthLimit: 256,
+  logLevel: "info",
+  modelsTtlMs: 600_000,
+  demoChunkDelayMs: 15,
+} as const;

@@ -1,0 +1,2 @@
+export * from "./gateway-call.js";
+export * from "./gateway.js";

@@ -1,0 +1,330 @@
+import type { ProtocolId, ReasoningPart, StreamEvent, ToolCallPart } from "../../unified/index.js";
+import type { WireObject } from "../common/index.js";
+import { readWireShape } from "./convert-openai-responses-extensions.js";
+import { encodeResponsesAnnotations } from "./encode-openai-responses-content.js";
+import { encodeResponsesReasoningOutputItem, encodeResponsesToolCallItem } from "./encode-openai-responses-items.js";
+import { encodeNativeItem, startMessageItem, type OutputEncodingContext } from "./encode-openai-responses-output.js";
+import type { ResponsesFrameWriter } from "./encode-openai-responses-stream.js";
+import { responsesProtocol } from "./types.js";
+
+type BlockEvent = Extract<StreamEvent, { index: number }>;
+
+interface MessageState {
+  outputIndex: number;
+  item: WireObject;
+  content: WireObject[];
+  openParts: number;
+  /** Another block started while a part was still open: close the item when its last part ends. */
+  closeWhenIdle: boolean;
+}
+interface TextBlock {
+  kind: "text";
+  message: MessageState;
+  contentIndex: number;
+  part: WireObject;
+  refusal: boolean;
+  text: string;
+}
+interface ReasoningBlock {
+  kind: "reasoning";
+  outputIndex: number;
+  itemId: string;
+  summary: string[];
+  openSummary: number | undefined;
+  text: string;
+  contentOpen: boolean;
+  signature?: string;
+  redactedData?: string;
+  /** The protocol named by the reasoning-start extensions, if any (origin of its artefacts). */
+  origin?: ProtocolId;
+}
+interface ToolBlock {
+  kind: "tool";
+  outputIndex: number;
+  itemId: string;
+  part: ToolCallPart;
+  custom: boolean;
+  /** A custom tool's call arriving as function arguments: its raw input is only known at the end. */
+  mapped: boolean;
+  arguments: string;
+}
+type Block = TextBlock | ReasoningBlock | ToolBlock;
+
+/** Writes the item-level part of a Responses stream. */
+export interface ResponsesBlockWriter {
+  push(event: BlockEvent): string;
+  /** Ends every open block and item (before a terminal event); `status` for message items still open. */
+  closeAll(status: "completed" | "incomplete"): string;
+}
+
+/** What the block writer needs from its stream encoder. */
+export interface BlockWriterOptions {
+  frame: ResponsesFrameWriter;
+  /** The response's output items so far, shared with the terminal response object. */
+  output: WireObject[];
+  context: OutputEncodingContext;
+  streamOrigin: ProtocolId | undefined;
+}
+
+/** Makes the item writer of one Responses stream. */
+export function createResponsesBlockWriter({ frame, output, context, streamOrigin }: BlockWriterOptions): ResponsesBlockWriter {
+  const blocks = new Map<number, Block>();
+  const pendingMessages = new Set<MessageState>();
+  let message: MessageState | undefined;
+  const suffix = (outputIndex: number): string => `${context.idBase}_${outputIndex}`;
+
+  const closeMessage = (state: MessageState, status: string): string => {
+    pendingMessages.delete(state);
+    if (message === state) message = undefined;
+    state.item["status"] = status;
+    output[state.outputIndex] = state.item;
+    return frame("response.output_item.done", { output_index: state.outputIndex, item: state.item });
+  };
+  const detachMessage = (): string => {
+    const state = message;
+    if (state === undefined) return "";
+    message = undefined;
+    if (state.openParts === 0) return closeMessage(state, "completed");
+    state.closeWhenIdle = true;
+    return "";
+  };
+
+  const textStart = (event: Extract<StreamEvent, { type: "text-start" }>): string => {
+    const shape = readWireShape(event.extensions);
+    let text = "";
+    if (message !== undefined && (shape?.item !== undefined || message.openParts > 0)) text += detachMessage();
+    if (message === undefined) {
+      const outputIndex = output.length;
+      const item = startMessageItem(undefined, outputIndex, context);
+      if (shape?.item !== undefined) Object.assign(item, shape.item);
+      item["status"] = "in_progress";
+      const content: WireObject[] = [];
+      item["content"] = content;
+      output.push(item);
+      message = { outputIndex, item, content, openParts: 0, closeWhenIdle: false };
+      pendingMessages.add(message);
+      text += frame("response.output_item.added", { output_index: outputIndex, item });
+    }
+    const refusal = shape?.refusal === true;
+    const part: WireObject = refusal ? { type: "refusal", refusal: "" } : { type: "output_text", annotations: [], logprobs: [], text: "" };
+    const contentIndex = message.content.length;
+    text += frame("response.content_part.added", { item_id: message.item["id"], output_index: message.outputIndex, content_index: contentIndex, part });
+    message.content.push(part);
+    message.openParts++;
+    blocks.set(event.index, { kind: "text", message, contentIndex, part, refusal, text: "" });
+    return text;
+  };
+
+  const textEnd = (block: TextBlock, citations: Parameters<typeof encodeResponsesAnnotations>[0] | undefined): string => {
+    const state = block.message;
+    const where = { item_id: state.item["id"], output_index: state.outputIndex, content_index: block.contentIndex };
+    let text = "";
+    if (block.refusal) {
+      block.part["refusal"] = block.text;
+      text += frame("response.refusal.done", { ...where, refusal: block.text });
+    } else {
+      const annotations = encodeResponsesAnnotations(citations ?? [], context.warnings);
+      annotations.forEach((annotation, annotationIndex) => {
+        text += frame("response.output_text.annotation.added", { ...where, annotation_index: annotationIndex, annotation });
+      });
+      block.part["text"] = block.text;
+      block.part["annotations"] = annotations;
+      text += frame("response.output_text.done", { ...where, text: block.text, logprobs: [] });
+    }
+    text += frame("response.content_part.done", { ...where, part: block.part });
+    state.openParts--;
+    if (state.closeWhenIdle && state.openParts === 0) text += closeMessage(state, "completed");
+    return text;
+  };
+
+  const reasoningStart = (event: Extract<StreamEvent, { type: "reasoning-start" }>): string => {
+    const text = detachMessage();
+    const outputIndex = output.length;
+    const itemId = event.id ?? `rs_${suffix(outputIndex)}`;
+    const block: ReasoningBlock = { kind: "reasoning", outputIndex, itemId, summary: [], openSummary: undefined, text: "", contentOpen: false };
+    if (event.redactedData !== undefined) block.redactedData = event.redactedData;
+    const origin = streamOriginOfExtensions(event.extensions);
+    if (origin !== undefined) block.origin = origin;
+    blocks.set(event.index, block);
+    const item: WireObject = { id: itemId, type: "reasoning", summary: [] };
+    output.push(item);
+    return text + frame("response.output_item.added", { output_index: outputIndex, item });
+  };
+
+  const closeSummary = (block: ReasoningBlock): string => {
+    const summaryIndex = block.openSummary;
+    if (summaryIndex === undefined) return "";
+    block.openSummary = undefined;
+    const where = { item_id: block.itemId, output_index: block.outputIndex, summary_index: summaryIndex };
+    const summaryText = block.summary[summaryIndex] ?? "";
+    return (
+      frame("response.reasoning_summary_text.done", { ...where, text: summaryText }) +
+      frame("response.reasoning_summary_part.done", { ...where, part: { type: "summary_text", text: summaryText } })
+    );
+  };
+
+  const reasoningDelta = (block: ReasoningBlock, delta: string, summaryIndex: number | undefined): string => {
+    let text = "";
+    if (summaryIndex === undefined) {
+      const where = { item_id: block.itemId, output_index: block.outputIndex, content_index: 0 };
+      if (!block.contentOpen) {
+        block.contentOpen = true;
+        text += frame("response.content_part.added", { ...where, part: { type: "reasoning_text", text: "" } });
+      }
+      block.text += delta;
+      return text + frame("response.reasoning_text.delta", { ...where, delta });
+    }
+    if (block.openSummary !== summaryIndex) {
+      text += closeSummary(block);
+      block.openSummary = summaryIndex;
+      while (block.summary.length <= summaryIndex) block.summary.push("");
+      text += frame("response.reasoning_summary_part.added", {
+        item_id: block.itemId,
+        output_index: block.outputIndex,
+        summary_index: summaryIndex,
+        part: { type: "summary_text", text: "" },
+      });
+    }
+    block.summary[summaryIndex] += delta;
+    return text + frame("response.reasoning_summary_text.delta", { item_id: block.itemId, output_index: block.outputIndex, summary_index: summaryIndex, delta });
+  };
+
+  const reasoningEnd = (block: ReasoningBlock, event: { encryptedContent?: string; summary?: string[] }): string => {
+    let text = closeSummary(block);
+    if (block.contentOpen) {
+      const where = { item_id: block.itemId, output_index: block.outputIndex, content_index: 0 };
+      text += frame("response.reasoning_text.done", { ...where, text: block.text });
+      text += frame("response.content_part.done", { ...where, part: { type: "reasoning_text", text: block.text } });
+    }
+    const part: ReasoningPart = { type: "reasoning", text: block.text, summary: event.summary ?? block.summary, id: block.itemId };
+    const named = block.origin ?? streamOrigin;
+    const foreign = named !== undefined && named !== responsesProtocol ? named : undefined;
+    if (block.signature !== undefined) part.signature = block.signature;
+    if (block.redactedData !== undefined) part.redactedData = block.redactedData;
+    if (event.encryptedContent !== undefined) part.encryptedContent = event.encryptedContent;
+    if (part.signature !== undefined || part.redactedData !== undefined) {
+      // Stream events carry no origin; a signature is never Responses' own, so it is tagged with the upstream
+      // protocol when the start event named one, else with Anthropic's (the usual source of signed thinking).
+      part.origin = { protocol: foreign ?? "anthropic-messages" };
+    } else if (foreign !== undefined) part.origin = { protocol: foreign };
+    const item = encodeResponsesReasoningOutputItem(part, context, { idSuffix: suffix(block.outputIndex), status: "completed" }, `output[${block.outputIndex}]`);
+    output[block.outputIndex] = item;
+    return text + frame("response.output_item.done", { output_index: block.outputIndex, item });
+  };
+
+  const toolStart = (event: Extract<StreamEvent, { type: "tool-call-start" }>): string => {
+    const text = detachMessage();
+    const outputIndex = output.length;
+    const part: ToolCallPart = { type: "tool-call", id: event.id, name: event.name, arguments: "", kind: event.kind };
+    if (event.signature !== undefined) {
+      // Only Gemini signs tool calls.
+      part.signature = event.signature;
+      part.signatureOrigin = { protocol: "gemini" };
+    }
+    if (event.extensions !== undefined) part.extensions = event.extensions;
+    const item = encodeResponsesToolCallItem(part, context, { idSuffix: suffix(outputIndex), status: "in_progress" });
+    const custom = item["type"] === "custom_tool_call";
+    output.push(item);
+    blocks.set(event.index, { kind: "tool", outputIndex, itemId: String(item["id"]), part, custom, mapped: custom && event.kind !== "custom", arguments: "" });
+    return text + frame("response.output_item.added", { output_index: outputIndex, item });
+  };
+
+  const toolEnd = (block: ToolBlock): string => {
+    const item = encodeResponsesToolCallItem({ ...block.part, arguments: block.arguments }, context, { idSuffix: suffix(block.outputIndex), status: "completed" });
+    const where = { item_id: block.itemId, output_index: block.outputIndex };
+    let text = "";
+    if (block.custom) {
+      const input = String(item["input"]);
+      if (block.mapped && input !== "") text += frame("response.custom_tool_call_input.delta", { ...where, delta: input });
+      text += frame("response.custom_tool_call_input.done", { ...where, input });
+    } else {
+      text += frame("response.function_call_arguments.done", { ...where, name: item["name"], arguments: block.arguments });
+    }
+    output[block.outputIndex] = item;
+    return text + frame("response.output_item.done", { output_index: block.outputIndex, item });
+  };
+
+  const end = (index: number, event?: Extract<StreamEvent, { type: "text-end" | "reasoning-end" }>): string => {
+    const block = blocks.get(index);
+    if (block === undefined) return "";
+    blocks.delete(index);
+    switch (block.kind) {
+      case "text":
+        return textEnd(block, event?.type === "text-end" ? event.citations : undefined);
+      case "reasoning":
+        return reasoningEnd(block, event?.type === "reasoning-end" ? event : {});
+      case "tool":
+        return toolEnd(block);
+      default: {
+        const unreachable: never = block;
+        return unreachable;
+      }
+    }
+  };
+
+  return {
+    push(event) {
+      const block = blocks.get(event.index);
+      switch (event.type) {
+        case "text-start":
+          return textStart(event);
+        case "text-delta": {
+          if (block?.kind !== "text" || event.text === "") return "";
+          block.text += event.text;
+          const where = { item_id: block.message.item["id"], output_index: block.message.outputIndex, content_index: block.contentIndex };
+          if (block.refusal) return frame("response.refusal.delta", { ...where, delta: event.text });
+          return frame("response.output_text.delta", { ...where, delta: event.text, logprobs: [] });
+        }
+        case "reasoning-start":
+          return reasoningStart(event);
+        case "reasoning-delta":
+          return block?.kind === "reasoning" && event.text !== "" ? reasoningDelta(block, event.text, event.summaryIndex) : "";
+        case "reasoning-signature":
+          if (block?.kind === "reasoning") block.signature = event.signature;
+          return "";
+        case "tool-call-start":
+          return toolStart(event);
+        case "tool-call-delta": {
+          if (block?.kind !== "tool" || event.argumentsDelta === "") return "";
+          block.arguments += event.argumentsDelta;
+          if (block.mapped) return "";
+          const type = block.custom ? "response.custom_tool_call_input.delta" : "response.function_call_arguments.delta";
+          return frame(type, { item_id: block.itemId, output_index: block.outputIndex, delta: event.argumentsDelta });
+        }
+        case "text-end":
+        case "reasoning-end":
+          return end(event.index, event);
+        case "tool-call-end":
+          return end(event.index);
+        case "native-item": {
+          const text = detachMessage();
+          const item = encodeNativeItem(event.part);
+          if (item === undefined) {
+            context.warnings.push({ code: "native-part-dropped", message: `${event.part.protocol} item has no Responses form` });
+            return text;
+          }
+          const outputIndex = output.length;
+          output.push(item);
+          return text + frame("response.output_item.added", { output_index: outputIndex, item }) + frame("response.output_item.done", { output_index: outputIndex, item });
+        }
+        default: {
+          const unreachable: never = event;
+          return unreachable;
+        }
+      }
+    },
+    closeAll(status) {
+      let text = "";
+      for (const index of [...blocks.keys()]) text += end(index);
+      for (const state of [...pendingMessages]) text += closeMessage(state, status);
+      message = undefined;
+      return text;
+    },
+  };
+}
+
+function streamOriginOfExtensions(extensions: Partial<Record<ProtocolId, unknown>> | undefined): ProtocolId | undefined {
+  if (extensions === undefined) return undefined;
+  const keys = Object.keys(extensions) as ProtocolId[];
+  return keys.length === 1 ? keys[0] : undefined;
+}

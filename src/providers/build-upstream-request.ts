@@ -1,0 +1,127 @@
+import { GatewayError, type ProtocolId } from "../unified/index.js";
+import type { Credential } from "./create-credential.js";
+import type { ConfiguredProvider } from "./create-provider-registry.js";
+import type { ProviderOperation, UpstreamRequest } from "./provider-declaration.js";
+import { resolveOperationPath } from "./resolve-operation-path.js";
+
+/** Incoming client headers as Node and Fastify give them. */
+export type ClientHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
+
+/** Everything one upstream call needs. */
+export interface UpstreamRequestInput {
+  provider: ConfiguredProvider;
+  /** Default: the provider's first credential. */
+  credential?: Credential;
+  /** Default: the provider's configured protocol. */
+  protocol?: ProtocolId;
+  /** The upstream model id (routing already stripped any `provider/` prefix). */
+  model: string;
+  operation: ProviderOperation;
+  stream?: boolean;
+  /**
+   * The wire body: an object encoded by a codec (serialized here), or a raw string on the passthrough path, sent as is
+   * (the caller already changed the routed fields). Absent for GET.
+   */
+  body?: Readonly<Record<string, unknown>> | string;
+  /** Client headers; only the provider's `forwardHeaders` allow-list is forwarded. */
+  clientHeaders?: ClientHeaders;
+  /** Extra query parameters (e.g. model-list pagination). */
+  query?: Readonly<Record<string, string>>;
+}
+
+const userAgent = "switchyard/0.1";
+
+/**
+ * Builds the provider request: URL from base URL + path template (or the `resolveUrl` hook), static headers,
+ * forwarded client headers, then auth (last, so nothing a client sends can replace the gateway's credential).
+ * The `adjustRequest` hook runs on object bodies; on a raw passthrough string it forces one parse and re-serialize,
+ * which only providers that declare the hook pay for.
+ */
+export function buildUpstreamRequest(input: UpstreamRequestInput): UpstreamRequest {
+  const { provider, model, operation } = input;
+  const protocol = input.protocol ?? provider.protocol;
+  const stream = input.stream ?? false;
+  const credential = input.credential ?? provider.credentials[0];
+  const baseUrl = provider.baseUrls[protocol];
+  if (baseUrl === undefined) {
+    throw new GatewayError("unsupported_feature", `${provider.id} is not configured for the ${protocol} protocol`, { provider: provider.id });
+  }
+  const { hooks } = provider.definition;
+  const path = resolveOperationPath({ providerId: provider.id, protocol, operation, model, stream, overrides: provider.definition.paths[protocol] });
+  const context = { providerId: provider.id, protocol, model, operation, stream };
+  const url = new URL(hooks.resolveUrl === undefined ? `${baseUrl}${path}` : hooks.resolveUrl({ ...context, baseUrl, path }));
+  for (const [name, value] of Object.entries(input.query ?? {})) url.searchParams.set(name, value);
+
+  const method = operation === "list-models" ? "GET" : "POST";
+  const headers: Record<string, string> = { "user-agent": userAgent, accept: stream ? "text/event-stream" : "application/json" };
+  if (method === "POST") headers["content-type"] = "application/json";
+  Object.assign(headers, provider.headers);
+  if (input.clientHeaders !== undefined) Object.assign(headers, selectForwardedHeaders(provider, input.clientHeaders));
+  if (credential !== undefined && !credential.keyless) applyAuth(provider, credential.secret, headers, url);
+
+  const request: UpstreamRequest = { url: url.toString(), method, headers, providerId: provider.id };
+  if (credential !== undefined) request.credentialId = credential.id;
+  if (provider.definition.transport !== undefined) request.transport = provider.definition.transport;
+  if (method === "POST") request.body = serializeBody(input.body, hooks.adjustRequest === undefined ? undefined : (body) => hooks.adjustRequest?.(body, context) ?? body);
+  return request;
+}
+
+/**
+ * The client headers a provider wants forwarded (its `forwardHeaders` allow-list, e.g. `anthropic-beta`), lower-case,
+ * multi-valued headers joined with ", ". For the passthrough path, which sends the client's betas unchanged.
+ */
+export function selectForwardedHeaders(provider: ConfiguredProvider, clientHeaders: ClientHeaders): Record<string, string> {
+  const forwarded: Record<string, string> = {};
+  if (provider.definition.forwardHeaders.length === 0) return forwarded;
+  const lowered = new Map<string, string | readonly string[] | undefined>();
+  for (const [name, value] of Object.entries(clientHeaders)) lowered.set(name.toLowerCase(), value);
+  for (const name of provider.definition.forwardHeaders) {
+    const value = lowered.get(name);
+    if (value === undefined) continue;
+    forwarded[name] = typeof value === "string" ? value : value.join(", ");
+  }
+  return forwarded;
+}
+
+function applyAuth(provider: ConfiguredProvider, secret: string, headers: Record<string, string>, url: URL): void {
+  const { auth } = provider.definition;
+  switch (auth.type) {
+    case "bearer":
+      headers.authorization = `Bearer ${secret}`;
+      return;
+    case "header":
+      headers[auth.name] = secret;
+      return;
+    case "query":
+      url.searchParams.set(auth.param, secret);
+      return;
+    case "none":
+      return;
+    default: {
+      const unreachable: never = auth;
+      throw new GatewayError("internal", `unknown auth scheme ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+function serializeBody(
+  body: UpstreamRequestInput["body"],
+  adjust: ((body: Readonly<Record<string, unknown>>) => Record<string, unknown>) | undefined,
+): string {
+  if (body === undefined) return "{}";
+  if (typeof body === "string") {
+    if (adjust === undefined) return body;
+    const parsed = parseObject(body);
+    return parsed === undefined ? body : JSON.stringify(adjust(parsed));
+  }
+  return JSON.stringify(adjust === undefined ? body : adjust(body));
+}
+
+function parseObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,10 @@
+/** Routing: model strings → provider and upstream model (aliases, `provider/model`, model lists, defaults). */
+export {
+  resolveModel,
+  type ModelListLookup,
+  type ModelResolutionStep,
+  type ResolvedModel,
+  type ResolveModelOptions,
+} from "./resolve-model.js";
+export { aliasesFromRecord, mergeModelAliases, parseModelAliases, type ModelAlias } from "./parse-model-aliases.js";
+export { parseGeminiModelPath, type GeminiModelPath } from "./parse-gemini-model-path.js";

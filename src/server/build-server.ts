@@ -1,0 +1,195 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import type { Logger } from "pino";
+import { getCodec } from "../protocols/index.js";
+import { GatewayError, toGatewayError, type ProtocolId } from "../unified/index.js";
+import type { Gateway, GatewayCall } from "../pipeline/index.js";
+import { createProxyKeySet, readClientKey } from "./check-proxy-key.js";
+import { encodeModelList, encodeSingleModel } from "./encode-model-list.js";
+import { matchRoute, type RouteMatch } from "./match-route.js";
+import { exceedsJsonDepth } from "./measure-json-depth.js";
+import { writeStreamResult } from "./write-gateway-result.js";
+
+/** What the HTTP server needs; everything else lives in the gateway it fronts. */
+export interface ServerOptions {
+  gateway: Gateway;
+  /** Proxy keys; none = no client auth (the CLI then refuses to bind beyond loopback). */
+  proxyKeys?: readonly string[];
+  /** Largest accepted body; 32 MiB by default. */
+  bodyLimitBytes?: number;
+  /** Deepest accepted JSON nesting; 256 by default (agent conversations nest well under 64). */
+  jsonDepthLimit?: number;
+  logger?: Logger | boolean;
+}
+
+interface RawBody {
+  text: string;
+  parsed: unknown;
+}
+
+declare module "fastify" {
+  interface FastifyRequest {
+    switchyardBody?: RawBody;
+  }
+}
+
+const defaultBodyLimitBytes = 32 * 1024 * 1024;
+const defaultJsonDepthLimit = 256;
+
+/** Builds the Fastify app without listening, so tests can `inject()` or listen on an ephemeral port. */
+export function buildServer(options: ServerOptions): FastifyInstance {
+  const proxyKeys = createProxyKeySet(options.proxyKeys ?? []);
+  const jsonDepthLimit = options.jsonDepthLimit ?? defaultJsonDepthLimit;
+  const app = Fastify({
+    bodyLimit: options.bodyLimitBytes ?? defaultBodyLimitBytes,
+    exposeHeadRoutes: false,
+    ...(typeof options.logger === "object" ? { loggerInstance: options.logger as FastifyBaseLogger } : { logger: options.logger ?? false }),
+    disableRequestLogging: true,
+  });
+
+  // Keep the text as received: the passthrough path sends it upstream without re-serializing.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "string" }, (_request, body, done) => {
+    const text = typeof body === "string" ? body : body.toString("utf8");
+    if (text.length === 0) return done(null, { text, parsed: undefined } satisfies RawBody);
+    if (exceedsJsonDepth(text, jsonDepthLimit)) {
+      return done(new GatewayError("invalid_request", `JSON nesting deeper than ${jsonDepthLimit} levels`), undefined);
+    }
+    try {
+      done(null, { text, parsed: JSON.parse(text) as unknown } satisfies RawBody);
+    } catch (error) {
+      done(new GatewayError("invalid_request", `body is not valid JSON: ${(error as Error).message}`), undefined);
+    }
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const route = routeOf(request);
+    const gatewayError = fastifyErrorToGatewayError(error);
+    return sendError(reply, route?.kind === "call" ? route.protocol : "openai-chat", gatewayError);
+  });
+
+  app.route({
+    method: ["GET", "HEAD", "POST", "DELETE"],
+    url: "*",
+    handler: async (request, reply) => {
+      const route = routeOf(request);
+      if (route === undefined) {
+        return sendError(reply, "openai-chat", new GatewayError("not_found", `no route for ${request.method} ${pathOf(request)}`));
+      }
+      const errorProtocol: ProtocolId = route.kind === "call" ? route.protocol : "openai-chat";
+      if (route.kind === "hello") return reply.code(200).send(request.method === "HEAD" ? undefined : { ok: true, name: "switchyard" });
+      if (route.kind === "health") return reply.code(200).send(await options.gateway.health());
+
+      let proxyKeyId: string | undefined;
+      if (proxyKeys.enabled) {
+        proxyKeyId = proxyKeys.match(readClientKey(request.headers, queryOf(request)));
+        if (proxyKeyId === undefined) {
+          return sendError(reply, errorProtocol, new GatewayError("authentication", "missing or invalid proxy key"));
+        }
+      }
+      switch (route.kind) {
+        case "list-models":
+          return reply.send(encodeModelList(await options.gateway.listModels(), route.shape));
+        case "get-model": {
+          const models = await options.gateway.listModels();
+          const wanted = route.model.replace(/^models\//, "");
+          const found = models.find((model) => model.id === wanted || model.model === wanted);
+          if (found === undefined) return sendError(reply, errorProtocol, new GatewayError("not_found", `model "${wanted}" not found`));
+          return reply.send(encodeSingleModel(found, route.shape));
+        }
+        case "responses-store":
+          return sendError(
+            reply,
+            "openai-responses",
+            new GatewayError("not_found", `response "${route.responseId}" not found: this gateway does not store responses yet`),
+          );
+        case "call":
+          return handleCall(request, reply, route, proxyKeyId);
+        default: {
+          const unreachable: never = route;
+          return unreachable;
+        }
+      }
+    },
+  });
+
+  async function handleCall(request: FastifyRequest, reply: FastifyReply, route: Extract<RouteMatch, { kind: "call" }>, proxyKeyId: string | undefined) {
+    const body = request.switchyardBody ?? (request.body as RawBody | undefined);
+    if (body === undefined || body.parsed === undefined) {
+      return sendError(reply, route.protocol, new GatewayError("invalid_request", "request body is required"));
+    }
+    const abort = new AbortController();
+    // The response's close before it finished means the client went away: abort the upstream call at once.
+    reply.raw.on("close", () => {
+      if (!reply.raw.writableFinished) abort.abort(new GatewayError("client_closed", "client disconnected"));
+    });
+    const call: GatewayCall = {
+      protocol: route.protocol,
+      operation: route.operation,
+      body: body.parsed,
+      rawBody: body.text,
+      headers: request.headers,
+      signal: abort.signal,
+      ...(route.model === undefined ? {} : { model: route.model }),
+      ...(route.stream === undefined ? {} : { stream: route.stream }),
+      ...(proxyKeyId === undefined ? {} : { proxyKeyId }),
+    };
+    let result;
+    try {
+      result = await options.gateway.handle(call);
+    } catch (error) {
+      return sendError(reply, route.protocol, toGatewayError(error));
+    }
+    switch (result.kind) {
+      case "json":
+        return reply.code(result.status).headers(result.headers).send(result.body);
+      case "bytes":
+        return reply.code(result.status).headers(result.headers).send(result.body);
+      case "stream":
+        reply.hijack();
+        await writeStreamResult(reply.raw, result);
+        return reply;
+      default: {
+        const unreachable: never = result;
+        return unreachable;
+      }
+    }
+  }
+
+  app.addHook("onClose", async () => {
+    await options.gateway.close();
+  });
+  return app;
+}
+
+function routeOf(request: FastifyRequest): RouteMatch | undefined {
+  return matchRoute(request.method, pathOf(request), request.headers);
+}
+
+function pathOf(request: FastifyRequest): string {
+  const url = request.raw.url ?? "/";
+  const query = url.indexOf("?");
+  return query < 0 ? url : url.slice(0, query);
+}
+
+function queryOf(request: FastifyRequest): URLSearchParams {
+  const url = request.raw.url ?? "/";
+  const query = url.indexOf("?");
+  return new URLSearchParams(query < 0 ? "" : url.slice(query + 1));
+}
+
+function sendError(reply: FastifyReply, protocol: ProtocolId, error: GatewayError) {
+  const encoded = getCodec(protocol).encodeError(error);
+  return reply.code(encoded.status).headers(encoded.headers ?? {}).send(encoded.body);
+}
+
+function fastifyErrorToGatewayError(error: unknown): GatewayError {
+  if (GatewayError.isInstance(error)) return error;
+  const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
+  if (code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+    return new GatewayError("invalid_request", "request body is larger than the configured limit", { httpStatus: 413 });
+  }
+  if (code === "FST_ERR_CTP_EMPTY_JSON_BODY" || code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") {
+    return new GatewayError("invalid_request", (error as Error).message);
+  }
+  return toGatewayError(error);
+}

@@ -1,0 +1,65 @@
+import type { ProtocolId } from "../unified/index.js";
+import type { GatewayOperation } from "../pipeline/index.js";
+
+/** What a request path means, independent of any prefix the client puts before the known suffix. */
+export type RouteMatch =
+  | { kind: "call"; protocol: ProtocolId; operation: GatewayOperation; model?: string; stream?: boolean }
+  | { kind: "list-models"; shape: "openai" | "anthropic" | "gemini" }
+  | { kind: "get-model"; shape: "openai" | "anthropic" | "gemini"; model: string }
+  | { kind: "responses-store"; responseId: string }
+  | { kind: "health" }
+  | { kind: "hello" };
+
+const geminiCall = /\/models\/([^/:]+(?:\/[^/:]+)*):(generateContent|streamGenerateContent|countTokens|embedContent)$/;
+const geminiOperation: Record<string, { operation: GatewayOperation; stream: boolean }> = {
+  generateContent: { operation: "generate", stream: false },
+  streamGenerateContent: { operation: "generate", stream: true },
+  countTokens: { operation: "count-tokens", stream: false },
+  embedContent: { operation: "embed", stream: false },
+};
+
+/**
+ * Routes by path suffix so that any prefix works (`/v1/messages?beta=true`, `/anthropic/v1/messages`,
+ * `/v1beta/models/x:generateContent`): clients and SDKs disagree on prefixes, never on suffixes.
+ * @see ../shared/CLIENTS.md "What follows for the gateway"
+ */
+export function matchRoute(method: string, rawPath: string, headers: Record<string, string | string[] | undefined>): RouteMatch | undefined {
+  const path = stripTrailingSlash(rawPath);
+  if (method === "HEAD" || method === "GET") {
+    if (path === "" || path === "/api/hello") return { kind: "hello" };
+    if (path === "/health" || path.endsWith("/health")) return { kind: "health" };
+  }
+  if (method === "POST") {
+    if (path.endsWith("/chat/completions")) return { kind: "call", protocol: "openai-chat", operation: "generate" };
+    if (path.endsWith("/embeddings")) return { kind: "call", protocol: "openai-chat", operation: "embed" };
+    if (path.endsWith("/responses")) return { kind: "call", protocol: "openai-responses", operation: "generate" };
+    if (path.endsWith("/messages/count_tokens")) return { kind: "call", protocol: "anthropic-messages", operation: "count-tokens" };
+    if (path.endsWith("/messages")) return { kind: "call", protocol: "anthropic-messages", operation: "generate" };
+    const gemini = geminiCall.exec(path);
+    if (gemini !== null) {
+      const action = geminiOperation[gemini[2] ?? ""];
+      if (action !== undefined) {
+        return { kind: "call", protocol: "gemini", operation: action.operation, model: decodeURIComponent(gemini[1] ?? ""), stream: action.stream };
+      }
+    }
+  }
+  if (method === "GET") {
+    const responseId = /\/responses\/([^/]+)(?:\/input_items)?$/.exec(path);
+    if (responseId !== null) return { kind: "responses-store", responseId: decodeURIComponent(responseId[1] ?? "") };
+    if (path.endsWith("/models")) return { kind: "list-models", shape: modelListShape(path, headers) };
+    const model = /\/models\/(.+)$/.exec(path);
+    if (model !== null) return { kind: "get-model", shape: modelListShape(path, headers), model: decodeURIComponent(model[1] ?? "") };
+  }
+  return undefined;
+}
+
+/** Gemini clients list under /v1beta (or send a Google key); Anthropic clients send `anthropic-version`. */
+function modelListShape(path: string, headers: Record<string, string | string[] | undefined>): "openai" | "anthropic" | "gemini" {
+  if (path.includes("/v1beta/") || headers["x-goog-api-key"] !== undefined) return "gemini";
+  if (headers["anthropic-version"] !== undefined) return "anthropic";
+  return "openai";
+}
+
+function stripTrailingSlash(path: string): string {
+  return path.length > 0 && path.endsWith("/") ? path.slice(0, -1) : path;
+}

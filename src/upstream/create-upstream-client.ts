@@ -1,0 +1,174 @@
+import { Agent, request as undiciRequest, type Dispatcher } from "undici";
+import type { TransportResponse, UpstreamRequest } from "../providers/index.js";
+import { GatewayError } from "../unified/index.js";
+import { mapTransportError } from "./map-transport-error.js";
+
+/** Timeouts and pooling of the upstream client. */
+export interface UpstreamClientOptions {
+  /** TCP + TLS connect (default 10 s). */
+  connectTimeoutMs?: number;
+  /** From sending the request to the response headers (default 10 min: non-streaming reasoning calls are slow). */
+  headersTimeoutMs?: number;
+  /** Longest silence between body chunks (default 10 min; the stream supervisor enforces the tighter stall limit). */
+  bodyTimeoutMs?: number;
+  /** How long an idle keep-alive socket stays pooled (default 30 s; shortened by the server's keep-alive hint). */
+  keepAliveTimeoutMs?: number;
+  /** Sockets per origin; unlimited when absent. */
+  connectionsPerOrigin?: number;
+  /** A dispatcher to use instead of the client's own Agent (undici MockAgent in tests). Not closed by `close()`. */
+  dispatcher?: Dispatcher;
+}
+
+/** Per-call options. */
+export interface SendOptions {
+  /** Aborting it (client disconnect, deadline) closes the upstream request; a GatewayError reason is rethrown as is. */
+  signal?: AbortSignal;
+  headersTimeoutMs?: number;
+  bodyTimeoutMs?: number;
+}
+
+/** An upstream response with its body still streaming. */
+export interface UpstreamResponse {
+  status: number;
+  /** Lower-case names; repeated headers joined with ", ". */
+  headers: Readonly<Record<string, string>>;
+  /**
+   * The body as it arrives, never buffered. Iterate it once, or call `readText()` or `discard()`: an unread body
+   * holds its socket. Failures while reading are GatewayErrors; breaking out of the loop closes the request.
+   */
+  body: AsyncIterable<Uint8Array>;
+  /** The whole body as text (for JSON responses and error bodies). */
+  readText(): Promise<string>;
+  /** Drops the body, returning the socket to the pool when it can. */
+  discard(): Promise<void>;
+  /** `x-request-id` / `request-id` when the provider sent one. */
+  requestId?: string;
+}
+
+/** Sends provider requests over keep-alive pools, or through a provider's in-process transport. */
+export interface UpstreamClient {
+  send(request: UpstreamRequest, options?: SendOptions): Promise<UpstreamResponse>;
+  /** Closes the pools (waits for requests in flight). */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates the upstream client: one undici Agent, which keeps one keep-alive pool per origin. Requests with a
+ * `transport` (the demo provider) are answered in process with the same response shape, so callers never branch.
+ */
+export function createUpstreamClient(options: UpstreamClientOptions = {}): UpstreamClient {
+  const headersTimeout = options.headersTimeoutMs ?? 600_000;
+  const bodyTimeout = options.bodyTimeoutMs ?? 600_000;
+  const ownAgent =
+    options.dispatcher === undefined
+      ? new Agent({
+          connect: { timeout: options.connectTimeoutMs ?? 10_000 },
+          headersTimeout,
+          bodyTimeout,
+          keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
+          ...(options.connectionsPerOrigin === undefined ? {} : { connections: options.connectionsPerOrigin }),
+        })
+      : undefined;
+  const dispatcher: Dispatcher = options.dispatcher ?? (ownAgent as Agent);
+
+  return {
+    async send(request, sendOptions = {}) {
+      const { signal } = sendOptions;
+      const context = { providerId: request.providerId, ...(request.credentialId === undefined ? {} : { credentialId: request.credentialId }), ...(signal === undefined ? {} : { signal }) };
+      if (request.transport !== undefined) {
+        let response: TransportResponse;
+        try {
+          response = await request.transport(request, signal === undefined ? {} : { signal });
+        } catch (error) {
+          throw mapTransportError(error, context);
+        }
+        return wrapResponse(response.status, response.headers, response.body, context, async () => {
+          await response.body[Symbol.asyncIterator]().return?.();
+        });
+      }
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await undiciRequest(request.url, {
+          dispatcher,
+          method: request.method,
+          headers: request.headers,
+          ...(request.body === undefined ? {} : { body: request.body }),
+          ...(signal === undefined ? {} : { signal }),
+          headersTimeout: sendOptions.headersTimeoutMs ?? headersTimeout,
+          bodyTimeout: sendOptions.bodyTimeoutMs ?? bodyTimeout,
+        });
+      } catch (error) {
+        throw mapTransportError(error, context);
+      }
+      const { body } = response;
+      return wrapResponse(response.statusCode, flattenHeaders(response.headers), body, context, async () => {
+        // dump() reads a small remainder so the socket can be reused, and destroys the body beyond that.
+        await body.dump({ limit: 128 * 1024 }).catch(() => undefined);
+      });
+    },
+    async close() {
+      await ownAgent?.close();
+    },
+  };
+}
+
+function wrapResponse(
+  status: number,
+  headers: Record<string, string>,
+  source: AsyncIterable<Uint8Array>,
+  context: Parameters<typeof mapTransportError>[1],
+  discardSource: () => Promise<void>,
+): UpstreamResponse {
+  let claimed = false;
+  const claim = (): void => {
+    if (claimed) throw new GatewayError("internal", `${context.providerId}: the upstream body was already read`);
+    claimed = true;
+  };
+  const body = guardBody(source, context);
+  const requestId = headers["x-request-id"] ?? headers["request-id"];
+  const response: UpstreamResponse = {
+    status,
+    headers,
+    body: {
+      [Symbol.asyncIterator]() {
+        claim();
+        return body[Symbol.asyncIterator]();
+      },
+    },
+    async readText() {
+      claim();
+      const decoder = new TextDecoder();
+      let text = "";
+      for await (const chunk of body) text += decoder.decode(chunk, { stream: true });
+      return text + decoder.decode();
+    },
+    async discard() {
+      if (claimed) return;
+      claimed = true;
+      await discardSource();
+    },
+  };
+  if (requestId !== undefined) response.requestId = requestId;
+  return response;
+}
+
+/**
+ * Passes chunks through and turns any failure while reading (reset, body timeout, abort) into a GatewayError.
+ * Returning early (the consumer broke out) closes the source: for undici that destroys the request and its socket.
+ */
+async function* guardBody(source: AsyncIterable<Uint8Array>, context: Parameters<typeof mapTransportError>[1]): AsyncGenerator<Uint8Array> {
+  try {
+    for await (const chunk of source) yield chunk;
+  } catch (error) {
+    throw mapTransportError(error, context);
+  }
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    flat[name.toLowerCase()] = typeof value === "string" ? value : value.join(", ");
+  }
+  return flat;
+}

@@ -1,0 +1,1 @@
+export { countRequestTokens, mediaPartTokenEstimate } from "./count-request-tokens.js";

@@ -1,0 +1,176 @@
+import type { GatewayErrorCode, StreamEvent, UnifiedFinishReason, Usage } from "../../src/unified/index.js";
+
+/**
+ * What a stream *says*, independent of how it was framed: the content every conformance check compares. Built
+ * either from unified events (`reassembleStreamEvents`) or independently from a raw recording
+ * (`reassemble-<protocol>-recording.ts`), so that a decoder is checked against the wire, not against itself.
+ */
+export interface StreamContent {
+  /** All visible text, in order. Block boundaries are not compared: protocols split text differently. */
+  text: string;
+  /** Refusal text (non-streaming responses only; the stream algebra has no refusal event). */
+  refusalText: string;
+  /** All reasoning text (thinking, thoughts, reasoning_content, summaries), in order. */
+  reasoningText: string;
+  /** Opaque reasoning artefacts in order, each prefixed with its slot: `signature:`, `redacted:`, `encrypted:`. */
+  artefacts: string[];
+  toolCalls: ToolCallContent[];
+  /** Provider-native items (web search calls and results, …). */
+  nativeItems: number;
+  usage?: UsageContent;
+  ending: StreamEnding;
+}
+
+/** One tool call as the model made it. */
+export interface ToolCallContent {
+  /** null when the recording gives no id (Gemini without `functionCall.id`): any deterministic id is accepted. */
+  id: string | null;
+  name: string;
+  /**
+   * Parsed JSON arguments, or `{ unparsedArguments }` when the text is not JSON (e.g. `""`); a custom (freeform)
+   * tool's raw input as `{ customInput }`.
+   */
+  arguments: unknown;
+  /** Gemini `thoughtSignature` bound to the call. */
+  signature?: string;
+}
+
+/** Usage without the raw provider object. */
+export type UsageContent = Omit<Usage, "raw">;
+
+/** How a stream ended. `raw` is null where the protocol has no native finish value (Responses). */
+export type StreamEnding =
+  | { kind: "finish"; unified: UnifiedFinishReason; raw: string | null }
+  | { kind: "error"; code: GatewayErrorCode }
+  | { kind: "none" };
+
+/** Tool-call arguments as comparable data: parsed JSON when it parses, the text otherwise. */
+export function parseToolArguments(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return { unparsedArguments: text };
+  }
+}
+
+/** Usage without `raw`, for comparison. */
+export function usageContent(usage: Usage): UsageContent {
+  return {
+    inputTokens: usage.inputTokens,
+    cacheReadTokens: usage.cacheReadTokens,
+    cacheWriteTokens: usage.cacheWriteTokens,
+    outputTokens: usage.outputTokens,
+    reasoningTokens: usage.reasoningTokens,
+    totalTokens: usage.totalTokens,
+  };
+}
+
+/** Reassembles the content of a unified event sequence (the output of any stream decoder). */
+export function reassembleStreamEvents(events: readonly StreamEvent[]): StreamContent {
+  let text = "";
+  let reasoningText = "";
+  const artefacts: string[] = [];
+  const toolCalls = new Map<number, { id: string; name: string; text: string; custom: boolean; signature?: string }>();
+  const toolCallOrder: number[] = [];
+  let nativeItems = 0;
+  let usage: Usage | undefined;
+  let ending: StreamEnding = { kind: "none" };
+  for (const event of events) {
+    switch (event.type) {
+      case "text-delta":
+        text += event.text;
+        break;
+      case "reasoning-start":
+        if (event.redactedData !== undefined) artefacts.push(`redacted:${event.redactedData}`);
+        break;
+      case "reasoning-delta":
+        reasoningText += event.text;
+        break;
+      case "reasoning-signature":
+        artefacts.push(`signature:${event.signature}`);
+        break;
+      case "reasoning-end":
+        if (event.encryptedContent !== undefined) artefacts.push(`encrypted:${event.encryptedContent}`);
+        break;
+      case "tool-call-start":
+        toolCalls.set(event.index, {
+          id: event.id,
+          name: event.name,
+          text: "",
+          custom: event.kind === "custom",
+          ...(event.signature === undefined ? {} : { signature: event.signature }),
+        });
+        toolCallOrder.push(event.index);
+        break;
+      case "tool-call-delta": {
+        const call = toolCalls.get(event.index);
+        if (call !== undefined) call.text += event.argumentsDelta;
+        break;
+      }
+      case "native-item":
+        nativeItems += 1;
+        break;
+      case "usage":
+        usage = event.usage;
+        break;
+      case "finish":
+        if (event.usage !== undefined) usage = event.usage;
+        ending = { kind: "finish", unified: event.finishReason.unified, raw: event.finishReason.raw };
+        break;
+      case "error":
+        ending = { kind: "error", code: event.error.code };
+        break;
+      case "start":
+      case "text-start":
+      case "text-end":
+      case "tool-call-end":
+        break;
+      default: {
+        const unreachable: never = event;
+        throw new Error(`unknown stream event ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+  return {
+    text,
+    refusalText: "",
+    reasoningText,
+    artefacts,
+    toolCalls: toolCallOrder.flatMap((index) => {
+      const call = toolCalls.get(index);
+      if (call === undefined) return [];
+      return [
+        {
+          id: call.id,
+          name: call.name,
+          arguments: call.custom ? { customInput: call.text } : parseToolArguments(call.text),
+          ...(call.signature === undefined ? {} : { signature: call.signature }),
+        },
+      ];
+    }),
+    nativeItems,
+    ...(usage === undefined ? {} : { usage: usageContent(usage) }),
+    ending,
+  };
+}
+
+/** Removes a Switchyard origin tag (`swy1.<protocol>.`) from an artefact, keeping its slot prefix. */
+export function untagArtefact(artefact: string): string {
+  return artefact.replace(/^([a-z]+:)swy1\.(openai-chat|openai-responses|anthropic-messages|gemini)\./, "$1");
+}
+
+/** The artefact payloads without slot prefixes or origin tags (slot-agnostic, for cross-protocol checks). */
+export function artefactPayloads(artefacts: readonly string[]): string[] {
+  return artefacts.map((artefact) => untagArtefact(artefact).replace(/^[a-z]+:/, ""));
+}
+
+/**
+ * A usage of all zeros where the other side has none: some wire formats require a usage object on their opening
+ * event (Anthropic `message_start`), so an encoder must write zeros that a decoder reads back.
+ */
+export function withoutEmptyUsage(content: StreamContent, reference: StreamContent): StreamContent {
+  if (reference.usage !== undefined || content.usage === undefined) return content;
+  const { usage, ...rest } = content;
+  const empty = Object.values(usage).every((count) => count === 0);
+  return empty ? rest : content;
+}
