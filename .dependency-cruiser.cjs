@@ -11,7 +11,7 @@ const layers = [
   ["pipeline"],
   ["responses"],
   ["config"],
-  ["server", "cli"],
+  ["server", "cli", "library"],
 ];
 // state and observability sit beside the layers: anything below server may use them, they use only unified.
 const sideModules = ["state", "observability"];

@@ -1,2 +1,5 @@
 export * from "./gateway-call.js";
 export * from "./gateway.js";
+export { createGatewayEngine, type GatewayEngineOptions } from "./create-gateway-engine.js";
+export { translateStream, type StreamObserver } from "./translate-stream.js";
+export { passthroughStream } from "./passthrough-stream.js";

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Logger } from "pino";
 import { getCodec } from "../protocols/index.js";
 import { GatewayError, toGatewayError, type ProtocolId } from "../unified/index.js";
@@ -43,7 +43,8 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     bodyLimit: options.bodyLimitBytes ?? defaultBodyLimitBytes,
     exposeHeadRoutes: false,
     ...(typeof options.logger === "object" ? { loggerInstance: options.logger as FastifyBaseLogger } : { logger: options.logger ?? false }),
-    disableRequestLogging: true,
+    // One `request.completed` line per request comes from the pipeline; Fastify's own per-request lines would double it.
+    logController: new LogController({ disableRequestLogging: true }),
   });
 
   // Keep the text as received: the passthrough path sends it upstream without re-serializing.

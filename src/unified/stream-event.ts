@@ -26,7 +26,14 @@ export type StreamEvent =
     }
   | { type: "reasoning-delta"; index: number; text: string; summaryIndex?: number }
   | { type: "reasoning-signature"; index: number; signature: string }
-  | { type: "reasoning-end"; index: number; encryptedContent?: string; summary?: string[] }
+  | {
+      type: "reasoning-end";
+      index: number;
+      encryptedContent?: string;
+      /** Redacted data known only when the block closes (Responses sends it on `output_item.done`). */
+      redactedData?: string;
+      summary?: string[];
+    }
   | {
       type: "tool-call-start";
       index: number;

@@ -56,9 +56,3 @@ export function spreadWireFields(target: WireObject, extensions: Extensions | un
 export function readWireField(extensions: Extensions | undefined, key: string): unknown {
   return extensions?.[responsesProtocol]?.[key];
 }
-
-/** Whether a recorded wire field exists (also when its value is null). */
-export function hasWireField(extensions: Extensions | undefined, key: string): boolean {
-  const record = extensions?.[responsesProtocol];
-  return record !== undefined && Object.hasOwn(record, key);
-}

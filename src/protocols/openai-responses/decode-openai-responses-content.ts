@@ -142,7 +142,7 @@ function decodeAudioPart(part: WireObject, path: string): AudioPart {
 }
 
 /** A URL as a media source: `data:<type>;base64,<data>` becomes base64 (re-encoded to the identical string). */
-export function mediaSourceFromUrl(url: string): MediaSource {
+function mediaSourceFromUrl(url: string): MediaSource {
   const parsed = parseDataUrl(url);
   return parsed === undefined ? { kind: "url", url } : { kind: "base64", mediaType: parsed.mediaType, data: parsed.data };
 }

@@ -87,7 +87,7 @@ export function decodeResponsesToolOutputItem(item: WireObject, path: string, ki
 
 /** `reasoning` → reasoning part: summary texts, reasoning_text content, encrypted_content with its origin. */
 export function decodeResponsesReasoningItem(item: WireObject, path: string): ReasoningPart {
-  const shape: ResponsesWireShape = {};
+  const shape: ResponsesWireShape = { reasoningItem: true };
   const contentList = optionalArray(item, "content", path);
   let text = "";
   if (contentList !== undefined) {

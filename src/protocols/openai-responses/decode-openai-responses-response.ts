@@ -38,7 +38,7 @@ export function decodeOpenAiResponsesResponse(body: unknown): CodecOutput<Unifie
 }
 
 /** The response object → unified response (throws `invalid_request`-coded errors on broken structure). */
-export function decodeResponseObject(body: unknown): UnifiedResponse {
+function decodeResponseObject(body: unknown): UnifiedResponse {
   if (!isWireObject(body)) throw new GatewayError("upstream_server", "Responses body is not a JSON object");
   const outputList = body["output"];
   if (!Array.isArray(outputList)) throw new GatewayError("upstream_server", "Responses body has no output list");
@@ -69,7 +69,7 @@ function throwIfErrorBody(body: unknown): void {
 }
 
 /** Output items → output parts, in order. */
-export function decodeResponsesOutput(items: unknown[], path: string): OutputPart[] {
+function decodeResponsesOutput(items: unknown[], path: string): OutputPart[] {
   const parts: OutputPart[] = [];
   for (let index = 0; index < items.length; index++) {
     for (const part of decodeResponsesOutputItem(items[index], joinPath(path, index))) parts.push(part);
@@ -78,7 +78,7 @@ export function decodeResponsesOutput(items: unknown[], path: string): OutputPar
 }
 
 /** One output item → its parts (a message item may hold several). */
-export function decodeResponsesOutputItem(value: unknown, path: string): OutputPart[] {
+function decodeResponsesOutputItem(value: unknown, path: string): OutputPart[] {
   if (!isWireObject(value)) return [nativeItemPart(value)];
   const item: WireObject = value;
   switch (item["type"]) {

@@ -80,7 +80,10 @@ export function createResponsesItemTracker(): ResponsesItemTracker {
         if (typeof item["id"] === "string") event.id = item["id"];
         const encrypted = item["encrypted_content"];
         if (typeof encrypted === "string") {
+          // The added item already carries encrypted_content when the client asked for it: its origin is known
+          // from the start, so encoders of other protocols can tag the artefacts that follow.
           const artefacts = decodeResponsesEncryptedContent(encrypted);
+          if (artefacts.origin !== undefined) event.origin = artefacts.origin;
           if (artefacts.redactedData !== undefined) event.redactedData = artefacts.redactedData;
         }
         out.push(event);

@@ -116,13 +116,13 @@ export function encodeResponsesToolOutputItem(part: ToolResultPart, context: Ite
  * warning; the conversation text itself is unaffected.
  */
 export function encodeResponsesReasoningRequestItem(part: ReasoningPart, context: ItemEncodingContext, path: string): WireObject | undefined {
-  const hasArtefact = part.signature !== undefined || part.redactedData !== undefined || part.encryptedContent !== undefined;
-  if (!canReplayArtefact(part.origin, responsesProtocol)) {
+  // Signatures and redacted data are never Responses' own (it makes neither), whatever origin is recorded.
+  if (!canReplayArtefact(part.origin, responsesProtocol) || part.signature !== undefined || part.redactedData !== undefined) {
     context.warnings.push({ code: "reasoning-artefact-dropped", message: `reasoning from ${part.origin?.protocol ?? "another protocol"} cannot be replayed to Responses`, path });
     return undefined;
   }
-  const fromResponses = part.extensions?.[responsesProtocol] !== undefined;
-  if (!fromResponses && part.id === undefined && !hasArtefact) {
+  const fromResponses = readWireShape(part.extensions)?.reasoningItem === true;
+  if (!fromResponses && part.id === undefined && part.encryptedContent === undefined) {
     context.warnings.push({ code: "reasoning-dropped-other-origin", message: "reasoning text without a Responses item id cannot be replayed", path });
     return undefined;
   }

@@ -1,6 +1,7 @@
-import type { ProtocolId, ReasoningPart, StreamEvent, ToolCallPart } from "../../unified/index.js";
+import type { ProtocolId, ReasoningOrigin, ReasoningPart, StreamEvent, ToolCallPart } from "../../unified/index.js";
 import type { WireObject } from "../common/index.js";
 import { readWireShape } from "./convert-openai-responses-extensions.js";
+import { encodeResponsesEncryptedContent } from "./convert-openai-responses-reasoning-artefact.js";
 import { encodeResponsesAnnotations } from "./encode-openai-responses-content.js";
 import { encodeResponsesReasoningOutputItem, encodeResponsesToolCallItem } from "./encode-openai-responses-items.js";
 import { encodeNativeItem, startMessageItem, type OutputEncodingContext } from "./encode-openai-responses-output.js";
@@ -35,8 +36,8 @@ interface ReasoningBlock {
   contentOpen: boolean;
   signature?: string;
   redactedData?: string;
-  /** The protocol named by the reasoning-start extensions, if any (origin of its artefacts). */
-  origin?: ProtocolId;
+  /** Where the block's artefacts come from: the reasoning-start's `origin`, else the protocol its extensions name. */
+  origin?: ReasoningOrigin;
 }
 interface ToolBlock {
   kind: "tool";
@@ -142,13 +143,29 @@ export function createResponsesBlockWriter({ frame, output, context, streamOrigi
     const outputIndex = output.length;
     const itemId = event.id ?? `rs_${suffix(outputIndex)}`;
     const block: ReasoningBlock = { kind: "reasoning", outputIndex, itemId, summary: [], openSummary: undefined, text: "", contentOpen: false };
-    if (event.redactedData !== undefined) block.redactedData = event.redactedData;
-    const origin = streamOriginOfExtensions(event.extensions);
-    if (origin !== undefined) block.origin = origin;
+    const named = event.origin?.protocol ?? streamOriginOfExtensions(event.extensions);
+    if (event.origin !== undefined) block.origin = event.origin;
+    else if (named !== undefined) block.origin = { protocol: named };
     blocks.set(event.index, block);
     const item: WireObject = { id: itemId, type: "reasoning", summary: [] };
+    if (event.redactedData !== undefined) {
+      // Redacted data is known from the start: the added item carries it already, as the API does.
+      block.redactedData = event.redactedData;
+      const encrypted = encodeResponsesEncryptedContent({ redactedData: event.redactedData, origin: foreignOrigin(block) }, context.warnings);
+      if (encrypted !== undefined) item["encrypted_content"] = encrypted;
+    }
     output.push(item);
     return text + frame("response.output_item.added", { output_index: outputIndex, item });
+  };
+
+  /**
+   * The origin of a signature or redacted data. Responses makes neither, so one claiming Responses (or none) is
+   * tagged with the upstream protocol when the start event named one, else with Anthropic's (the usual source of
+   * signed thinking).
+   */
+  const foreignOrigin = (block: ReasoningBlock): ReasoningOrigin => {
+    if (block.origin !== undefined && block.origin.protocol !== responsesProtocol) return block.origin;
+    return { protocol: streamOrigin !== undefined && streamOrigin !== responsesProtocol ? streamOrigin : "anthropic-messages" };
   };
 
   const closeSummary = (block: ReasoningBlock): string => {
@@ -197,16 +214,12 @@ export function createResponsesBlockWriter({ frame, output, context, streamOrigi
       text += frame("response.content_part.done", { ...where, part: { type: "reasoning_text", text: block.text } });
     }
     const part: ReasoningPart = { type: "reasoning", text: block.text, summary: event.summary ?? block.summary, id: block.itemId };
-    const named = block.origin ?? streamOrigin;
-    const foreign = named !== undefined && named !== responsesProtocol ? named : undefined;
     if (block.signature !== undefined) part.signature = block.signature;
     if (block.redactedData !== undefined) part.redactedData = block.redactedData;
     if (event.encryptedContent !== undefined) part.encryptedContent = event.encryptedContent;
-    if (part.signature !== undefined || part.redactedData !== undefined) {
-      // Stream events carry no origin; a signature is never Responses' own, so it is tagged with the upstream
-      // protocol when the start event named one, else with Anthropic's (the usual source of signed thinking).
-      part.origin = { protocol: foreign ?? "anthropic-messages" };
-    } else if (foreign !== undefined) part.origin = { protocol: foreign };
+    if (part.signature !== undefined || part.redactedData !== undefined) part.origin = foreignOrigin(block);
+    else if (block.origin !== undefined) part.origin = block.origin;
+    else if (streamOrigin !== undefined) part.origin = { protocol: streamOrigin };
     const item = encodeResponsesReasoningOutputItem(part, context, { idSuffix: suffix(block.outputIndex), status: "completed" }, `output[${block.outputIndex}]`);
     output[block.outputIndex] = item;
     return text + frame("response.output_item.done", { output_index: block.outputIndex, item });

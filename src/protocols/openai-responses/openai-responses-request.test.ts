@@ -318,6 +318,27 @@ describe("encodeRequest: from other protocols", () => {
     expect(value["tool_choice"]).toEqual({ type: "custom", name: "apply_patch" });
   });
 
+  it("replays a client's reasoning item without id as sent, but not reasoning text of another origin", () => {
+    const body = { model: "gpt-oss", input: [{ type: "reasoning", summary: [], content: [{ type: "reasoning_text", text: "hm" }] }] };
+    expect(codec.encodeRequest(codec.decodeRequest(body).value).value).toEqual(body);
+    const { value, warnings } = codec.encodeRequest({
+      ...base,
+      system: [],
+      messages: [
+        {
+          role: "assistant",
+          content: [
+            { type: "reasoning", text: "deepseek thoughts" },
+            { type: "reasoning", text: "signed", signature: "c2ln" },
+            { type: "text", text: "answer" },
+          ],
+        },
+      ],
+    });
+    expect(value["input"]).toEqual([{ type: "message", role: "assistant", content: [{ type: "output_text", text: "answer" }] }]);
+    expect(warnings.map((warning) => warning.code)).toEqual(["reasoning-dropped-other-origin", "reasoning-artefact-dropped"]);
+  });
+
   it("refuses n > 1 with unsupported_feature", () => {
     let thrown: unknown;
     try {
@@ -337,9 +358,10 @@ describe("encodeRequest: from other protocols", () => {
       ],
     };
     const request = codec.decodeRequest(body).value;
+    const marker = { "openai-responses": { wireShape: { reasoningItem: true } } };
     expect(request.messages[0]?.content).toEqual([
-      { type: "reasoning", text: "", summary: [], id: "rs_x", signature: "c2lnbmF0dXJl", origin: { protocol: "anthropic-messages" } },
-      { type: "reasoning", text: "", summary: [], id: "rs_y", redactedData: "b3BhcXVl", origin: { protocol: "anthropic-messages" } },
+      { type: "reasoning", text: "", summary: [], id: "rs_x", signature: "c2lnbmF0dXJl", origin: { protocol: "anthropic-messages" }, extensions: marker },
+      { type: "reasoning", text: "", summary: [], id: "rs_y", redactedData: "b3BhcXVl", origin: { protocol: "anthropic-messages" }, extensions: marker },
     ]);
     const { value, warnings } = codec.encodeRequest(request);
     expect(value["input"]).toEqual([]);

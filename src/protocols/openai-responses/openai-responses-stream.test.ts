@@ -87,7 +87,7 @@ describe("stream decoder", () => {
       { type: "text-start", index: 0, extensions: { "openai-responses": { wireShape: { item: { id: "m" } } } } },
       { type: "text-delta", index: 0, text: "T" },
       { type: "text-end", index: 0 },
-      { type: "reasoning-start", index: 1, id: "rs_1" },
+      { type: "reasoning-start", index: 1, id: "rs_1", origin: { protocol: "openai-responses" } },
       { type: "reasoning-delta", index: 1, text: "S", summaryIndex: 0 },
       { type: "reasoning-end", index: 1, summary: ["S"], encryptedContent: "enc" },
       { type: "tool-call-start", index: 2, id: "call_1", name: "f", kind: "function", extensions: { "openai-responses": { id: "fc_1" } } },
@@ -254,6 +254,31 @@ describe("stream encoder", () => {
     const call = frames.find((frame) => frame.event === "response.output_item.done" && (frame.data["item"] as Record<string, unknown>)["type"] === "function_call");
     expect((call?.data["item"] as Record<string, unknown>)["call_id"]).toBe(`call_1__ts__${Buffer.from("ts").toString("base64url")}`);
     expect(frames.find((frame) => frame.event === "response.function_call_arguments.done")?.data).toMatchObject({ name: "f", arguments: "{}" });
+  });
+
+  it("carries foreign artefacts with their declared origin and reads them back", () => {
+    const encoder = codec.createStreamEncoder({ now: () => 0 });
+    const events: StreamEvent[] = [
+      { type: "start", id: "resp_5" },
+      { type: "reasoning-start", index: 0, redactedData: "b3BhcXVl", origin: { protocol: "anthropic-messages" } },
+      { type: "reasoning-end", index: 0 },
+      { type: "reasoning-start", index: 1, origin: { protocol: "gemini" } },
+      { type: "reasoning-delta", index: 1, text: "thought" },
+      { type: "reasoning-signature", index: 1, signature: "Z3NpZw" },
+      { type: "reasoning-end", index: 1 },
+      { type: "finish", finishReason: { unified: "stop", raw: "STOP" } },
+    ];
+    const sse = events.map((event) => encoder.push(event)).join("") + encoder.end();
+    const frames = parseSseText(sse).map((message) => JSON.parse(message.data) as Record<string, unknown>);
+    expect(frames[2]).toMatchObject({ type: "response.output_item.added", item: { encrypted_content: "swy1.anthropic-messages.redacted:b3BhcXVl" } });
+    const done = frames.filter((frame) => frame["type"] === "response.output_item.done").map((frame) => (frame["item"] as Record<string, unknown>)["encrypted_content"]);
+    expect(done).toEqual(["swy1.anthropic-messages.redacted:b3BhcXVl", "swy1.gemini.Z3NpZw"]);
+    const decoded = decode(parseSseText(sse).map((message) => JSON.parse(message.data) as unknown));
+    expect(decoded.filter((event) => event.type === "reasoning-start" || event.type === "reasoning-signature")).toEqual([
+      { type: "reasoning-start", index: 0, id: "rs_5_0", origin: { protocol: "anthropic-messages" }, redactedData: "b3BhcXVl" },
+      { type: "reasoning-start", index: 1, id: "rs_5_1" },
+      { type: "reasoning-signature", index: 1, signature: "Z3NpZw" },
+    ]);
   });
 
   it("ends a length-limited stream with response.incomplete and an incomplete message", () => {

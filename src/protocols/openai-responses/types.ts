@@ -1,72 +1,14 @@
 import type { WireObject } from "../common/index.js";
 
 /**
- * Wire types of the OpenAI Responses API (`POST /v1/responses`), only as far as the codec reads or writes them.
- * Everything else on the wire rides through `extensions["openai-responses"]` untouched.
+ * Wire-level declarations of the OpenAI Responses API codec (`POST /v1/responses`). Bodies are read as plain JSON
+ * objects with the boundary readers of ../common (each field checked where it is read); everything the unified form
+ * does not hold rides through `extensions["openai-responses"]` untouched.
  * @see https://platform.openai.com/docs/api-reference/responses
  */
 
 /** The protocol id, spelled once. */
 export const responsesProtocol = "openai-responses";
-
-/** A message item in `input` or `output` (the `type` may be omitted on input: EasyInputMessage). */
-export interface ResponsesWireMessageItem {
-  type?: "message";
-  id?: string;
-  role: "user" | "assistant" | "system" | "developer";
-  content: string | WireObject[];
-  status?: string;
-  phase?: string | null;
-}
-
-/** A function call item. */
-export interface ResponsesWireFunctionCall {
-  type: "function_call";
-  id?: string;
-  call_id: string;
-  name: string;
-  namespace?: string;
-  arguments: string;
-  status?: string;
-}
-
-/** A freeform (custom) tool call item. */
-export interface ResponsesWireCustomToolCall {
-  type: "custom_tool_call";
-  id?: string;
-  call_id: string;
-  name: string;
-  namespace?: string;
-  input: string;
-  status?: string;
-}
-
-/** A reasoning item. */
-export interface ResponsesWireReasoningItem {
-  type: "reasoning";
-  id?: string;
-  summary: Array<{ type: "summary_text"; text: string }>;
-  content?: Array<{ type: "reasoning_text"; text: string }>;
-  encrypted_content?: string | null;
-  status?: string;
-}
-
-/** `usage` on a response. `input_tokens` INCLUDES `input_tokens_details.cached_tokens`. */
-export interface ResponsesWireUsage {
-  input_tokens: number;
-  input_tokens_details?: { cached_tokens?: number; cache_write_tokens?: number };
-  output_tokens: number;
-  output_tokens_details?: { reasoning_tokens?: number };
-  total_tokens: number;
-}
-
-/** The error object of a failed response, an `error` stream event or an HTTP error body. */
-export interface ResponsesWireError {
-  message: string;
-  type?: string;
-  param?: string | null;
-  code?: string | null;
-}
 
 /**
  * Markers that record how the wire spelled something the unified form normalizes, so that the same protocol
@@ -99,6 +41,8 @@ export interface ResponsesWireShape {
   parametersAbsent?: true;
   /** The tool-result `call_id` exactly as sent, when it carried an embedded signature. */
   wireCallId?: string;
+  /** A reasoning part that was a Responses `reasoning` item on the wire (replayed even without id or artefact). */
+  reasoningItem?: true;
   /** Reasoning `content` as sent when it was not exactly one reasoning_text part. */
   reasoningContent?: unknown[];
   /** `input_file.file_data` that was not a data URL (raw base64). */

@@ -1,0 +1,3 @@
+export { assertSafeBinding, serveCommand } from "./serve-command.js";
+export { doctorCommand, type DoctorRow } from "./doctor-command.js";
+export { modelsCommand } from "./models-command.js";

@@ -1,0 +1,148 @@
+import type { Logger } from "pino";
+import type { ModelCatalog, ProviderRegistry } from "../providers/index.js";
+import { resolveModel, type ModelAlias } from "../routing/index.js";
+import type { UpstreamClient } from "../upstream/index.js";
+import { GatewayError, invalidRequest, toGatewayError, type StreamEvent, type Usage } from "../unified/index.js";
+import type { Gateway } from "./gateway.js";
+import type { GatewayCall, GatewayResult, ModelListing } from "./gateway-call.js";
+import { runCountTokens } from "./run-count-tokens.js";
+import { runEmbeddings } from "./run-embeddings.js";
+import { runGenerate, type GenerateReport } from "./run-generate.js";
+
+/** What the engine is built from; all of it injected so tests can substitute any piece. */
+export interface GatewayEngineOptions {
+  providers: ProviderRegistry;
+  upstream: UpstreamClient;
+  aliases?: readonly ModelAlias[];
+  defaultProvider?: string;
+  catalog?: ModelCatalog;
+  /** Deadline for a whole request, streams included. */
+  requestTimeoutMs?: number;
+  now?: () => number;
+  logger?: Logger;
+}
+
+/** The pipeline: resolve the model, run the operation on the target, log one line per request. */
+export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
+  const now = options.now ?? Date.now;
+
+  async function handle(call: GatewayCall): Promise<GatewayResult> {
+    const startedAt = now();
+    if (typeof call.body !== "object" || call.body === null || Array.isArray(call.body)) {
+      throw invalidRequest("", "the request body must be a JSON object");
+    }
+    const body = call.body as Record<string, unknown>;
+    const requestedModel = call.model ?? body["model"];
+    if (typeof requestedModel !== "string") throw invalidRequest("model", "is required and must be a string");
+    const resolved = resolveModel(requestedModel, {
+      providers: options.providers,
+      ...(options.aliases === undefined ? {} : { aliases: options.aliases }),
+      ...(options.defaultProvider === undefined ? {} : { defaultProvider: options.defaultProvider }),
+      ...(options.catalog === undefined ? {} : { models: options.catalog }),
+    });
+    const target = { provider: resolved.provider, upstreamModel: resolved.upstreamModel };
+    const signal =
+      options.requestTimeoutMs === undefined
+        ? call.signal
+        : AbortSignal.any([call.signal, timeoutSignal(options.requestTimeoutMs)]);
+    const context = { upstream: options.upstream, signal, now };
+    const report: GenerateReport = { passthrough: false, warnings: [] };
+    const logLine = {
+      event: "request.completed",
+      protocol: call.protocol,
+      operation: call.operation,
+      model: requestedModel,
+      provider: resolved.provider.id,
+      upstreamModel: resolved.upstreamModel,
+      upstreamProtocol: resolved.provider.protocol,
+      credential: resolved.provider.credentials[0]?.fingerprint,
+    };
+    const finishLog = (outcome: Record<string, unknown>) => {
+      for (const warning of report.warnings) options.logger?.warn({ event: "translation.warning", ...warning }, warning.message);
+      options.logger?.info({ ...logLine, passthrough: report.passthrough, durationMs: now() - startedAt, warnings: report.warnings.length, ...outcome });
+    };
+
+    try {
+      let result: GatewayResult;
+      switch (call.operation) {
+        case "generate": {
+          let usage: Usage | undefined;
+          let streamError: string | undefined;
+          const observer = {
+            onEvent(event: StreamEvent) {
+              if (event.type === "usage") usage = event.usage;
+              else if (event.type === "finish" && event.usage !== undefined) usage = event.usage;
+              else if (event.type === "error") streamError = event.error.code;
+            },
+          };
+          result = await runGenerate(call, body, target, context, report, observer);
+          if (result.kind === "stream") {
+            const chunks = result.chunks;
+            result = {
+              ...result,
+              chunks: (async function* () {
+                try {
+                  yield* chunks;
+                } finally {
+                  finishLog({ status: 200, stream: true, usage, ...(streamError === undefined ? {} : { streamError }), cancelled: call.signal.aborted });
+                }
+              })(),
+            };
+            return result;
+          }
+          break;
+        }
+        case "count-tokens":
+          result = await runCountTokens(call, body, target, context, report);
+          break;
+        case "embed":
+          result = await runEmbeddings(call, body, target, context, report);
+          break;
+        default: {
+          const unreachable: never = call.operation;
+          throw new GatewayError("internal", `unknown operation ${String(unreachable)}`);
+        }
+      }
+      finishLog({ status: result.status, stream: false });
+      return result;
+    } catch (error) {
+      const gatewayError = toGatewayError(signal.aborted && !call.signal.aborted && !GatewayError.isInstance(error) ? requestTimeout(options.requestTimeoutMs) : error);
+      finishLog({ status: gatewayError.httpStatus, error: gatewayError.code });
+      throw gatewayError;
+    }
+  }
+
+  async function listModels(): Promise<ModelListing[]> {
+    const listings: ModelListing[] = [];
+    for (const provider of options.providers.providers) {
+      const models = options.catalog === undefined ? provider.models : await options.catalog.list(provider.id).catch(() => provider.models);
+      for (const model of models) {
+        listings.push({ id: `${provider.id}/${model.id}`, provider: provider.id, model: model.id, ...(model.displayName === undefined ? {} : { displayName: model.displayName }) });
+      }
+    }
+    return listings;
+  }
+
+  return {
+    handle,
+    listModels,
+    async health() {
+      return {
+        status: "ok",
+        demo: options.providers.demoActive,
+        providers: options.providers.providers.map((provider) => ({ id: provider.id, protocol: provider.protocol, credentials: provider.credentials.length })),
+      };
+    },
+    async close() {
+      await options.upstream.close();
+    },
+  };
+}
+
+function timeoutSignal(ms: number): AbortSignal {
+  return AbortSignal.timeout(ms);
+}
+
+function requestTimeout(ms: number | undefined): GatewayError {
+  return new GatewayError("upstream_timeout", `the request took longer than the ${ms ?? 0} ms deadline`);
+}
