@@ -41,10 +41,8 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
       ...(options.catalog === undefined ? {} : { models: options.catalog }),
     });
     const target = { provider: resolved.provider, upstreamModel: resolved.upstreamModel };
-    const signal =
-      options.requestTimeoutMs === undefined
-        ? call.signal
-        : AbortSignal.any([call.signal, timeoutSignal(options.requestTimeoutMs)]);
+    const deadline = options.requestTimeoutMs === undefined ? undefined : startDeadline(call.signal, options.requestTimeoutMs);
+    const signal = deadline?.signal ?? call.signal;
     const context = { upstream: options.upstream, signal, now };
     const report: GenerateReport = { passthrough: false, warnings: [] };
     const logLine = {
@@ -84,6 +82,7 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
                 try {
                   yield* chunks;
                 } finally {
+                  deadline?.clear();
                   finishLog({ status: 200, stream: true, usage, ...(streamError === undefined ? {} : { streamError }), cancelled: call.signal.aborted });
                 }
               })(),
@@ -103,9 +102,11 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
           throw new GatewayError("internal", `unknown operation ${String(unreachable)}`);
         }
       }
+      deadline?.clear();
       finishLog({ status: result.status, stream: false });
       return result;
     } catch (error) {
+      deadline?.clear();
       const gatewayError = toGatewayError(signal.aborted && !call.signal.aborted && !GatewayError.isInstance(error) ? requestTimeout(options.requestTimeoutMs) : error);
       finishLog({ status: gatewayError.httpStatus, error: gatewayError.code });
       throw gatewayError;
@@ -139,8 +140,27 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
   };
 }
 
-function timeoutSignal(ms: number): AbortSignal {
-  return AbortSignal.timeout(ms);
+/**
+ * The client's signal plus the request deadline, as one signal whose timer and listener are released as soon as the
+ * request ends. (`AbortSignal.any([signal, AbortSignal.timeout(ms)])` aborts the same way, with the same reasons, but
+ * keeps each request's timer, signals and their bookkeeping alive for the whole deadline: about 700 bytes per request
+ * for 10 minutes, which grew RSS without bound under load.)
+ */
+function startDeadline(clientSignal: AbortSignal, ms: number): { signal: AbortSignal; clear(): void } {
+  const controller = new AbortController();
+  const onClientAbort = (): void => controller.abort(clientSignal.reason);
+  if (clientSignal.aborted) onClientAbort();
+  else clientSignal.addEventListener("abort", onClientAbort, { once: true });
+  // Same reason AbortSignal.timeout gives, so error mapping downstream is unchanged.
+  const timer = setTimeout(() => controller.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")), ms);
+  timer.unref();
+  return {
+    signal: controller.signal,
+    clear() {
+      clearTimeout(timer);
+      clientSignal.removeEventListener("abort", onClientAbort);
+    },
+  };
 }
 
 function requestTimeout(ms: number | undefined): GatewayError {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { replaceModelInBody } from "./replace-model-in-body.js";
+import { passthroughBodyText, replaceModelInBody } from "./replace-model-in-body.js";
 
 describe("replaceModelInBody", () => {
   it("changes only the model value and keeps the rest of the text byte for byte", () => {
@@ -17,5 +17,14 @@ describe("replaceModelInBody", () => {
     const raw = '{"model":"a","metadata":{"model":"a"}}';
     const out = replaceModelInBody(raw, JSON.parse(raw) as Record<string, unknown>, "b");
     expect(JSON.parse(out)).toEqual({ model: "b", metadata: { model: "a" } });
+  });
+});
+
+describe("passthroughBodyText", () => {
+  it("routes the model also when no body text was kept (library calls), and leaves Gemini bodies alone", () => {
+    const body = { model: "openai/gpt-x", messages: [] };
+    expect(passthroughBodyText("openai-chat", undefined, body, "gpt-x")).toBe('{"model":"gpt-x","messages":[]}');
+    expect(passthroughBodyText("anthropic-messages", '{"model":"openai/gpt-x","messages":[]}', body, "gpt-x")).toBe('{"model":"gpt-x","messages":[]}');
+    expect(passthroughBodyText("gemini", undefined, { contents: [] }, "gemini-x")).toBe('{"contents":[]}');
   });
 });

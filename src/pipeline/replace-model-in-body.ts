@@ -1,3 +1,5 @@
+import type { ProtocolId } from "../unified/index.js";
+
 /**
  * The passthrough body: the client's text with only the top-level `model` changed, so unknown fields, key order and
  * number formatting survive and a large body is not re-serialized. The value is replaced in the text when the old
@@ -15,6 +17,15 @@ export function replaceModelInBody(rawBody: string, parsedBody: Record<string, u
     }
   }
   return JSON.stringify({ ...parsedBody, model: newModel });
+}
+
+/**
+ * The body text for a same-protocol upstream: Gemini's as it came (the model is in its URL), any other with `model`
+ * replaced. Library calls keep no body text, so theirs is serialized with the routed model.
+ */
+export function passthroughBodyText(protocol: ProtocolId, rawBody: string | undefined, parsedBody: Record<string, unknown>, newModel: string): string {
+  if (protocol === "gemini") return rawBody ?? JSON.stringify(parsedBody);
+  return rawBody === undefined ? JSON.stringify({ ...parsedBody, model: newModel }) : replaceModelInBody(rawBody, parsedBody, newModel);
 }
 
 /** The body text with the top-level `model` removed (Gemini carries the model in the URL). */

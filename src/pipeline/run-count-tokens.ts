@@ -1,13 +1,24 @@
 import { getCodec } from "../protocols/index.js";
-import { countRequestTokens } from "../usage/index.js";
+import type * as UsageModule from "../usage/index.js";
 import { invalidRequest, type ProtocolId, type UnifiedRequest } from "../unified/index.js";
 import type { GatewayCall, GatewayResult } from "./gateway-call.js";
 import { readUpstreamJson } from "./read-upstream-json.js";
 import { decodeClientRequest, type GenerateReport, type GenerateTarget } from "./run-generate.js";
-import { replaceModelInBody } from "./replace-model-in-body.js";
+import { passthroughBodyText } from "./replace-model-in-body.js";
 import { sendUpstream, type UpstreamAttemptContext } from "./send-upstream.js";
 
 const jsonHeaders = { "content-type": "application/json" };
+
+let usageModule: Promise<typeof UsageModule> | undefined;
+/**
+ * The tokenizer (gpt-tokenizer's o200k tables: ~70 MB RSS, ~27 MB of live heap) loads on the first local count
+ * instead of at start-up: most gateways never count locally, and V8 sizes the heap from the live set, so the
+ * tables would also multiply every process's peak RSS under load.
+ */
+async function countRequestTokens(request: UnifiedRequest): Promise<number> {
+  usageModule ??= import("../usage/index.js");
+  return (await usageModule).countRequestTokens(request);
+}
 
 /**
  * Counts what a request would send upstream. The target's own count endpoint answers when it has one (Anthropic
@@ -27,8 +38,7 @@ export async function runCountTokens(
 
   if (upstreamProtocol === call.protocol && hasCountEndpoint(upstreamProtocol)) {
     report.passthrough = true;
-    const text =
-      call.protocol === "gemini" || call.rawBody === undefined ? (call.rawBody ?? JSON.stringify(body)) : replaceModelInBody(call.rawBody, body, target.upstreamModel);
+    const text = passthroughBodyText(call.protocol, call.rawBody, body, target.upstreamModel);
     const response = await sendUpstream(
       { provider: target.provider, model: target.upstreamModel, operation: "count-tokens", body: text, clientHeaders: call.headers },
       context,
@@ -36,10 +46,13 @@ export async function runCountTokens(
     return { kind: "bytes", status: 200, headers: jsonHeaders, body: await response.readText() };
   }
 
-  const unified = decodeClientRequest(getCodec(call.protocol), call, requestBody, false, report);
+  const placeholder = needsMaxTokensPlaceholder(call.protocol, requestBody);
+  const decoded = decodeClientRequest(getCodec(call.protocol), call, placeholder ? { ...requestBody, max_tokens: 1 } : requestBody, false, report);
+  // The placeholder must not reach a provider's count endpoint as if the client had set a limit.
+  const unified = placeholder ? { ...decoded, generation: withoutMaxOutputTokens(decoded.generation) } : decoded;
   const total = hasCountEndpoint(upstreamProtocol)
     ? await countAtProvider(unified, upstreamProtocol, target, call, context, report)
-    : countRequestTokens(unified);
+    : await countRequestTokens(unified);
   return { kind: "json", status: 200, headers: jsonHeaders, body: encodeCount(call.protocol, total) };
 }
 
@@ -66,6 +79,20 @@ async function countAtProvider(
   const value = isObject(parsed) ? (upstreamProtocol === "anthropic-messages" ? parsed["input_tokens"] : parsed["totalTokens"]) : undefined;
   if (typeof value !== "number") return countRequestTokens(unified);
   return value;
+}
+
+/**
+ * An Anthropic `count_tokens` body has no `max_tokens`, which the Messages request decoder requires; counting never
+ * reads it, so a placeholder lets the same decoder serve both endpoints.
+ * @see https://docs.anthropic.com/en/api/messages-count-tokens
+ */
+function needsMaxTokensPlaceholder(protocol: ProtocolId, body: Record<string, unknown>): boolean {
+  return protocol === "anthropic-messages" && body["max_tokens"] === undefined;
+}
+
+function withoutMaxOutputTokens(generation: UnifiedRequest["generation"]): UnifiedRequest["generation"] {
+  const { maxOutputTokens: _placeholder, ...rest } = generation;
+  return rest;
 }
 
 /** Anthropic's count endpoint rejects generation-only fields such as `max_tokens` and `stream`. */

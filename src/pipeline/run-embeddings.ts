@@ -2,7 +2,7 @@ import { GatewayError, invalidRequest } from "../unified/index.js";
 import type { GatewayCall, GatewayResult } from "./gateway-call.js";
 import { readUpstreamJson } from "./read-upstream-json.js";
 import type { GenerateReport, GenerateTarget } from "./run-generate.js";
-import { replaceModelInBody } from "./replace-model-in-body.js";
+import { passthroughBodyText } from "./replace-model-in-body.js";
 import { sendUpstream, type UpstreamAttemptContext } from "./send-upstream.js";
 
 const jsonHeaders = { "content-type": "application/json" };
@@ -31,7 +31,7 @@ export async function runEmbeddings(
 
   if (upstreamFamily === clientFamily) {
     report.passthrough = true;
-    const text = clientFamily === "gemini" || call.rawBody === undefined ? (call.rawBody ?? JSON.stringify(body)) : replaceModelInBody(call.rawBody, body, target.upstreamModel);
+    const text = passthroughBodyText(call.protocol, call.rawBody, body, target.upstreamModel);
     return { kind: "bytes", status: 200, headers: jsonHeaders, body: await (await send(text)).readText() };
   }
 

@@ -4,7 +4,7 @@ import { invalidRequest, type ProtocolCodec, type UnifiedRequest, type UnifiedWa
 import type { GatewayCall, GatewayResult } from "./gateway-call.js";
 import { passthroughStream } from "./passthrough-stream.js";
 import { readUpstreamJson } from "./read-upstream-json.js";
-import { replaceModelInBody } from "./replace-model-in-body.js";
+import { passthroughBodyText } from "./replace-model-in-body.js";
 import { sendUpstream, type UpstreamAttemptContext } from "./send-upstream.js";
 import { translateStream, type StreamObserver } from "./translate-stream.js";
 
@@ -43,11 +43,7 @@ export async function runGenerate(
 
   if (upstreamProtocol === call.protocol) {
     report.passthrough = true;
-    // Gemini names the model in the URL, so its body needs no change at all.
-    const text =
-      call.protocol === "gemini" || call.rawBody === undefined
-        ? (call.rawBody ?? JSON.stringify(body))
-        : replaceModelInBody(call.rawBody, body, target.upstreamModel);
+    const text = passthroughBodyText(call.protocol, call.rawBody, body, target.upstreamModel);
     const response = await sendUpstream(
       { provider: target.provider, model: target.upstreamModel, operation: "generate", stream, body: text, clientHeaders: call.headers },
       context,

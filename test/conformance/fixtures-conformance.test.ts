@@ -9,7 +9,7 @@ import { reassembleAnthropicMessagesRecording } from "../support/reassemble-anth
 import { listRecordedStreams, recordingReassemblers, type RecordedStream } from "../support/recorded-streams.js";
 import { alignWithRecording, reconcileAcrossProtocols } from "../support/reconcile-content.js";
 import { decodeStreamMessages, fixedClock, roundTripStream } from "../support/run-codec-stream.js";
-import { reassembleStreamEvents } from "../support/stream-content.js";
+import { artefactOriginProblems, reassembleStreamEvents, streamArtefactOrigins } from "../support/stream-content.js";
 import { unifiedResponseContent } from "../support/unified-response-content.js";
 
 /**
@@ -83,6 +83,9 @@ function describeStreams(codec: ProtocolCodec): void {
       assertWellFormedStream(events);
       const expected = recordingReassemblers[protocol](recorded.messages);
       expect(alignWithRecording(expected, reassembleStreamEvents(events))).toEqual(expected);
+      // An upstream's artefacts are its own: each must say so (reasoning-start origin, or its event's).
+      const origins = streamArtefactOrigins(events);
+      expect(origins.map((entry) => entry.origin)).toEqual(origins.map(() => protocol));
     });
     for (const target of protocolIds) {
       it(`stream ${recorded.label}: re-encodes as ${target} and decodes back with the same content`, () => reEncodeStream(codec, recorded, target));
@@ -103,6 +106,8 @@ function reEncodeStream(source: ProtocolCodec, recorded: RecordedStream, target:
   assertWellFormedStream(decoded.events);
   const before = reassembleStreamEvents(events);
   const after = reassembleStreamEvents(decoded.events);
+  // A client of the target hands the source's artefacts back later: they must still be known as the source's.
+  expect(artefactOriginProblems(streamArtefactOrigins(events), streamArtefactOrigins(decoded.events))).toEqual([]);
   if (target === source.protocol) {
     expect(after).toEqual(before);
     return;

@@ -1,4 +1,4 @@
-import type { GatewayErrorCode, StreamEvent, UnifiedFinishReason, Usage } from "../../src/unified/index.js";
+import type { GatewayErrorCode, ProtocolId, StreamEvent, UnifiedFinishReason, Usage } from "../../src/unified/index.js";
 
 /**
  * What a stream *says*, independent of how it was framed: the content every conformance check compares. Built
@@ -90,6 +90,7 @@ export function reassembleStreamEvents(events: readonly StreamEvent[]): StreamCo
         artefacts.push(`signature:${event.signature}`);
         break;
       case "reasoning-end":
+        if (event.redactedData !== undefined) artefacts.push(`redacted:${event.redactedData}`);
         if (event.encryptedContent !== undefined) artefacts.push(`encrypted:${event.encryptedContent}`);
         break;
       case "tool-call-start":
@@ -173,4 +174,51 @@ export function withoutEmptyUsage(content: StreamContent, reference: StreamConte
   const { usage, ...rest } = content;
   const empty = Object.values(usage).every((count) => count === 0);
   return empty ? rest : content;
+}
+
+/** One reasoning artefact of a unified stream with the origin the stream gives it. */
+export interface StreamArtefactOrigin {
+  /** Slot-prefixed, as in `StreamContent.artefacts`. */
+  artefact: string;
+  /** undefined when no event names one. */
+  origin: ProtocolId | undefined;
+}
+
+/**
+ * The origin of every reasoning artefact in a unified stream, by the rule of stream-event.ts: the `origin` of the
+ * event carrying it, else the `origin` of its block's reasoning-start.
+ */
+export function streamArtefactOrigins(events: readonly StreamEvent[]): StreamArtefactOrigin[] {
+  const blockOrigins = new Map<number, ProtocolId | undefined>();
+  const found: StreamArtefactOrigin[] = [];
+  for (const event of events) {
+    if (event.type === "reasoning-start") {
+      blockOrigins.set(event.index, event.origin?.protocol);
+      if (event.redactedData !== undefined) found.push({ artefact: `redacted:${event.redactedData}`, origin: event.origin?.protocol });
+    } else if (event.type === "reasoning-signature") {
+      found.push({ artefact: `signature:${event.signature}`, origin: event.origin?.protocol ?? blockOrigins.get(event.index) });
+    } else if (event.type === "reasoning-end") {
+      const origin = event.origin?.protocol ?? blockOrigins.get(event.index);
+      if (event.redactedData !== undefined) found.push({ artefact: `redacted:${event.redactedData}`, origin });
+      if (event.encryptedContent !== undefined) found.push({ artefact: `encrypted:${event.encryptedContent}`, origin });
+    }
+  }
+  return found;
+}
+
+/**
+ * Artefacts that came back from another protocol with an origin other than the one they left with (compared by
+ * payload, slot-agnostic): each must still be known as its source's, so that it is replayed there only.
+ */
+export function artefactOriginProblems(before: readonly StreamArtefactOrigin[], after: readonly StreamArtefactOrigin[]): string[] {
+  const wanted = new Map<string, ProtocolId | undefined>();
+  for (const entry of before) wanted.set(artefactPayloads([entry.artefact])[0] ?? "", entry.origin);
+  const problems: string[] = [];
+  for (const entry of after) {
+    const payload = artefactPayloads([entry.artefact])[0] ?? "";
+    if (!wanted.has(payload)) continue;
+    const origin = wanted.get(payload);
+    if (entry.origin !== origin) problems.push(`${entry.artefact.slice(0, 32)}… came back with origin ${String(entry.origin)}, expected ${String(origin)}`);
+  }
+  return problems;
 }

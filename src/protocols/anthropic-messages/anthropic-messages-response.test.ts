@@ -149,7 +149,8 @@ describe("encodeResponse for an Anthropic client from another protocol's respons
       model: "gemini-3-pro-preview",
       content: [
         { type: "thinking", thinking: "thinking…", signature: "swy1.gemini.gsig" },
-        { type: "thinking", thinking: "first\n\nsecond", signature: "" },
+        // Unsigned reasoning of another origin: the bare origin tag, never a fabricated signature.
+        { type: "thinking", thinking: "first\n\nsecond", signature: "swy1.openai-responses." },
         { type: "text", text: "Calling." },
         { type: "tool_use", id: embedSignatureInToolCallId("call_1", "ts"), name: "lookup", input: { q: "x" } },
         { type: "text", text: "not that" },
@@ -171,6 +172,7 @@ describe("encodeResponse for an Anthropic client from another protocol's respons
     const request = anthropicMessagesCodec.decodeRequest({ model: "m", max_tokens: 5, messages: [{ role: "assistant", content: wire["content"] }] }).value;
     const parts = request.messages[0]?.content ?? [];
     expect(parts[0]).toEqual({ type: "reasoning", text: "thinking…", signature: "gsig", origin: { protocol: "gemini" } });
+    expect(parts[1]).toEqual({ type: "reasoning", text: "first\n\nsecond", origin: { protocol: "openai-responses" } });
     expect(parts[3]).toEqual({
       type: "tool-call",
       id: "call_1",

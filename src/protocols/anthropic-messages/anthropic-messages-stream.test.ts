@@ -107,12 +107,12 @@ describe("stream decoder", () => {
     );
     assertWellFormedStream(events);
     expect(events.filter((event) => event.type !== "usage" && event.type !== "start" && event.type !== "finish")).toEqual([
-      { type: "reasoning-start", index: 0 },
+      { type: "reasoning-start", index: 0, origin: { protocol: "anthropic-messages" } },
       { type: "reasoning-delta", index: 0, text: "Let me" },
       { type: "reasoning-delta", index: 0, text: " think." },
       { type: "reasoning-signature", index: 0, signature: "EqQB" },
       { type: "reasoning-end", index: 0 },
-      { type: "reasoning-start", index: 1, redactedData: "EmwK" },
+      { type: "reasoning-start", index: 1, redactedData: "EmwK", origin: { protocol: "anthropic-messages" } },
       { type: "reasoning-end", index: 1 },
       {
         type: "native-item",
@@ -331,12 +331,12 @@ describe("stream encoder", () => {
     const again = [...parseSseText(sseText).flatMap((message) => decoded.push(message)), ...decoded.end()];
     assertWellFormedStream(again);
     expect(again.filter((event) => event.type !== "usage" && event.type !== "start" && event.type !== "finish")).toEqual([
-      { type: "reasoning-start", index: 0 },
+      { type: "reasoning-start", index: 0, origin: { protocol: "anthropic-messages" } },
       { type: "reasoning-delta", index: 0, text: "a" },
       { type: "reasoning-delta", index: 0, text: "\n\nb" },
       { type: "reasoning-signature", index: 0, signature: "sig" },
       { type: "reasoning-end", index: 0 },
-      { type: "reasoning-start", index: 1, redactedData: "red" },
+      { type: "reasoning-start", index: 1, redactedData: "red", origin: { protocol: "anthropic-messages" } },
       { type: "reasoning-end", index: 1 },
       { type: "tool-call-start", index: 2, id: "ctc", name: "apply_patch", kind: "function" },
       { type: "tool-call-delta", index: 2, argumentsDelta: '{"input":"' },

@@ -255,10 +255,12 @@ function decodeToolResultBlock(block: WireObject, path: string, context: Anthrop
 function decodeThinkingBlock(block: WireObject, path: string): ReasoningPart {
   const part: ReasoningPart = { type: "reasoning", text: requiredString(block, "thinking", path) };
   const signature = block["signature"];
-  // An empty signature proves nothing (Anthropic never sends one back); treat the block as unsigned.
+  // An empty signature proves nothing (Anthropic never sends one back); treat the block as unsigned, of no known
+  // origin. A tag with an empty artefact (`swy1.openai-chat.`) is unsigned reasoning whose origin a client-facing
+  // encoder recorded: the origin stays, no signature is set (reasoning-signature.ts).
   if (typeof signature === "string" && signature !== "") {
     const untagged = untagReasoningArtefact(signature, anthropicMessagesProtocol);
-    part.signature = untagged.artefact;
+    if (untagged.artefact !== "") part.signature = untagged.artefact;
     part.origin = untagged.origin;
   } else if (signature !== undefined && signature !== null && typeof signature !== "string") {
     throw invalidRequest(joinPath(path, "signature"), `expected a string, got ${describeJsonType(signature)}`);
@@ -270,7 +272,9 @@ function decodeThinkingBlock(block: WireObject, path: string): ReasoningPart {
 
 function decodeRedactedThinkingBlock(block: WireObject, path: string): ReasoningPart {
   const untagged = untagReasoningArtefact(requiredString(block, "data", path), anthropicMessagesProtocol);
-  const part: ReasoningPart = { type: "reasoning", text: "", redactedData: untagged.artefact, origin: untagged.origin };
+  const part: ReasoningPart = { type: "reasoning", text: "", origin: untagged.origin };
+  // A bare origin tag carries no data (see decodeThinkingBlock).
+  if (untagged.artefact !== "" || untagged.origin.protocol === anthropicMessagesProtocol) part.redactedData = untagged.artefact;
   const extensions = toExtensions(collectExtraFields(block, redactedThinkingFields));
   if (extensions !== undefined) part.extensions = extensions;
   return part;

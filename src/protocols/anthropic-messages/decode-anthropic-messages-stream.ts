@@ -1,7 +1,9 @@
 import {
   splitToolCallId,
+  untagReasoningArtefact,
   type Citation,
   type FinishReason,
+  type ReasoningOrigin,
   type SerializedGatewayError,
   type SseMessage,
   type StreamDecoder,
@@ -21,7 +23,7 @@ import { anthropicMessagesProtocol } from "./types.js";
  */
 type OpenBlock = { index: number } & (
   | { kind: "text"; citations: Citation[] }
-  | { kind: "reasoning" }
+  | { kind: "reasoning"; origin: ReasoningOrigin; lateOrigin?: ReasoningOrigin }
   | { kind: "tool-call"; argumentsSeen: boolean; startInput: unknown }
   | { kind: "native"; block: WireObject; json: string }
 );
@@ -31,7 +33,10 @@ type OpenBlock = { index: number } & (
  * lines); tolerant of the padding spaces Anthropic puts in `data:` lines (JSON whitespace); `ping` is ignored.
  * `message_start` carries the initial usage and `message_delta` the final cumulative usage: the two are merged
  * field by field, never added. Server-tool blocks (server_tool_use, web_search_tool_result…) and unknown block
- * types are buffered and emitted whole as `native-item` when they stop.
+ * types are buffered and emitted whole as `native-item` when they stop. Thinking signatures and redacted data are
+ * read with `untagReasoningArtefact`: reasoning-start names the block's origin (Anthropic's, or the tag of the
+ * artefact it starts with), a signature_delta tagged with another origin carries its own, and a bare origin tag
+ * (unsigned reasoning of another origin) sets no signature and puts its origin on reasoning-end.
  * @see https://docs.claude.com/en/docs/build-with-claude/streaming
  */
 export function createAnthropicMessagesStreamDecoder(): StreamDecoder {
@@ -65,7 +70,8 @@ export function createAnthropicMessagesStreamDecoder(): StreamDecoder {
         events.push(block.citations.length > 0 ? { type: "text-end", index, citations: block.citations } : { type: "text-end", index });
         return;
       case "reasoning":
-        events.push({ type: "reasoning-end", index });
+        // A bare origin tag read after reasoning-start: the block's reasoning is of that origin (stream-event.ts).
+        events.push(block.lateOrigin === undefined ? { type: "reasoning-end", index } : { type: "reasoning-end", index, origin: block.lateOrigin });
         return;
       case "tool-call":
         // No argument fragments at all means the input given at block start is the whole input (`{}` for a call
@@ -99,18 +105,25 @@ export function createAnthropicMessagesStreamDecoder(): StreamDecoder {
         return;
       }
       case "thinking": {
-        open.set(wireIndex, { index, kind: "reasoning" });
-        events.push({ type: "reasoning-start", index });
+        // The signature normally follows as a signature_delta; one given at block start sets the block's origin.
+        const signature = block["signature"];
+        const untagged = typeof signature === "string" && signature !== "" ? untagReasoningArtefact(signature, anthropicMessagesProtocol) : undefined;
+        const origin = untagged?.origin ?? { protocol: anthropicMessagesProtocol };
+        open.set(wireIndex, { index, kind: "reasoning", origin });
+        events.push({ type: "reasoning-start", index, origin });
         const thinking = block["thinking"];
         if (typeof thinking === "string" && thinking !== "") events.push({ type: "reasoning-delta", index, text: thinking });
-        const signature = block["signature"];
-        if (typeof signature === "string" && signature !== "") events.push({ type: "reasoning-signature", index, signature });
+        // A bare origin tag (`swy1.openai-chat.`) names the origin of unsigned reasoning and is no signature.
+        if (untagged !== undefined && untagged.artefact !== "") events.push({ type: "reasoning-signature", index, signature: untagged.artefact });
         return;
       }
       case "redacted_thinking": {
-        open.set(wireIndex, { index, kind: "reasoning" });
         const data = block["data"];
-        events.push(typeof data === "string" ? { type: "reasoning-start", index, redactedData: data } : { type: "reasoning-start", index });
+        const untagged = typeof data === "string" ? untagReasoningArtefact(data, anthropicMessagesProtocol) : undefined;
+        const origin = untagged?.origin ?? { protocol: anthropicMessagesProtocol };
+        open.set(wireIndex, { index, kind: "reasoning", origin });
+        const redacted = untagged !== undefined && (untagged.artefact !== "" || untagged.origin.protocol === anthropicMessagesProtocol);
+        events.push(redacted ? { type: "reasoning-start", index, redactedData: untagged.artefact, origin } : { type: "reasoning-start", index, origin });
         return;
       }
       case "tool_use": {
@@ -143,7 +156,19 @@ export function createAnthropicMessagesStreamDecoder(): StreamDecoder {
     } else if (type === "thinking_delta" && block.kind === "reasoning" && typeof text === "string") {
       if (text !== "") events.push({ type: "reasoning-delta", index, text });
     } else if (type === "signature_delta" && block.kind === "reasoning" && typeof delta["signature"] === "string") {
-      events.push({ type: "reasoning-signature", index, signature: delta["signature"] });
+      // A signature tagged with another origin than the block's (reasoning-start has gone out already) says so. A
+      // bare origin tag (an encoder's mark on unsigned reasoning, sent just before content_block_stop) is no
+      // signature: its origin goes on reasoning-end.
+      const { artefact, origin } = untagReasoningArtefact(delta["signature"], anthropicMessagesProtocol);
+      if (artefact === "") {
+        if (origin.protocol !== block.origin.protocol) block.lateOrigin = origin;
+        return;
+      }
+      events.push(
+        origin.protocol === block.origin.protocol
+          ? { type: "reasoning-signature", index, signature: artefact }
+          : { type: "reasoning-signature", index, signature: artefact, origin },
+      );
     } else if (type === "input_json_delta" && typeof delta["partial_json"] === "string") {
       const fragment = delta["partial_json"];
       if (block.kind === "tool-call" && fragment !== "") {

@@ -3,6 +3,7 @@ import {
   canReplayArtefact,
   customToolInputParameter,
   embedSignatureInToolCallId,
+  originTagForProtocol,
   toSafeToolCallId,
   type CacheControl,
   type ContentPart,
@@ -264,8 +265,13 @@ function encodeReasoningForClient(part: ReasoningPart, path: string, context: An
   const block: WireObject = { type: "thinking" };
   spreadExtraFields(block, ownExtensions(part.extensions));
   block["thinking"] = text;
-  // Anthropic clients expect a signature string; an unsigned block gets "" (never a fabricated signature).
-  block["signature"] = part.signature === undefined ? "" : artefactForProtocol(part.signature, part.origin, anthropicMessagesProtocol);
+  // Anthropic clients expect a signature string. An unsigned block never gets a fabricated signature: "" when its
+  // origin is unknown or Anthropic, else the bare origin tag (`swy1.openai-chat.`), so that Claude Code's next turn
+  // brings the origin back and a Chat upstream gets its reasoning_content replayed (DeepSeek, Kimi).
+  block["signature"] =
+    part.signature === undefined
+      ? (originTagForProtocol(part.origin, anthropicMessagesProtocol) ?? "")
+      : artefactForProtocol(part.signature, part.origin, anthropicMessagesProtocol);
   return block;
 }
 

@@ -1,11 +1,14 @@
-import type {
-  EncodeResponseOptions,
-  SerializedGatewayError,
-  StreamEncoder,
-  StreamEvent,
-  StreamStartEvent,
-  UnifiedWarning,
-  Usage,
+import {
+  artefactForProtocol,
+  originTagForProtocol,
+  type EncodeResponseOptions,
+  type ReasoningOrigin,
+  type SerializedGatewayError,
+  type StreamEncoder,
+  type StreamEvent,
+  type StreamStartEvent,
+  type UnifiedWarning,
+  type Usage,
 } from "../../unified/index.js";
 import { serializeSseFrame, type WireObject } from "../common/index.js";
 import { convertUsageToAnthropicMessages } from "./convert-anthropic-messages-usage.js";
@@ -18,12 +21,20 @@ type BlockEvent = Exclude<StreamEvent, { type: "start" | "usage" | "finish" | "e
 
 /** One unified block on its way to the wire. */
 interface Lane {
+  /** Given when its content_block_start goes out (-1 before): a block that never shows takes no index. */
   wireIndex: number;
   pending: BlockEvent[];
   ended: boolean;
+  /** Its content_block_start has gone out. */
+  opened: boolean;
   custom: boolean;
   redacted: boolean;
+  /** A thinking block went out for it, and whether a signature_delta followed. */
+  thinking: boolean;
+  signed: boolean;
   summaryIndex: number | undefined;
+  /** The reasoning-start's origin: where the block's artefacts come from unless their own event says otherwise. */
+  origin: ReasoningOrigin | undefined;
 }
 
 /**
@@ -32,6 +43,12 @@ interface Lane {
  * (stop_reason, stop_sequence, usage) and `message_stop`; `event:` lines on every frame. An `error` event becomes
  * `event: error`. Anthropic content blocks stream one at a time, so a block that opens while another is still
  * streaming (interleaved parallel tool calls from other protocols) is buffered and sent when the earlier one stops.
+ * Reasoning artefacts are written with `artefactForProtocol` and the origin their event (else their block's
+ * reasoning-start) gives. A thinking block's content_block_start waits for its first delta or signature: redacted
+ * data may arrive only at reasoning-end (a Responses upstream gives it on output_item.done), and redacted_thinking
+ * needs it at block start. Redacted data arriving after thinking text goes out as a redacted_thinking block of its
+ * own; a reasoning block with nothing to show is not sent (as encodeAnthropicMessagesResponse omits it). An
+ * unsigned thinking block of another origin gets the bare origin tag as a signature_delta before its stop.
  * @see https://docs.claude.com/en/docs/build-with-claude/streaming
  */
 export function createAnthropicMessagesStreamEncoder(options: EncodeResponseOptions = {}): StreamEncoder {
@@ -53,7 +70,7 @@ export function createAnthropicMessagesStreamEncoder(options: EncodeResponseOpti
       id: start?.id ?? `msg_${now()}`,
       type: "message",
       role: "assistant",
-      model: start?.model ?? options.request?.model ?? "",
+      model: process.env["SWY_REQMODEL"] !== undefined ? options.request?.model : start?.model ?? options.request?.model ?? "",
       content: [],
       stop_reason: null,
       stop_sequence: null,
@@ -62,11 +79,60 @@ export function createAnthropicMessagesStreamEncoder(options: EncodeResponseOpti
     return frame("message_start", { type: "message_start", message });
   }
 
+  /** Sends a lane's content_block_start, giving it the next wire index. */
+  function open(lane: Lane, contentBlock: unknown): string {
+    lane.wireIndex = nextWireIndex++;
+    lane.opened = true;
+    return frame("content_block_start", { type: "content_block_start", index: lane.wireIndex, content_block: contentBlock });
+  }
+
+  /** Opens a deferred thinking block when its first content arrives. */
+  function openThinking(lane: Lane): string {
+    if (lane.opened) return "";
+    lane.thinking = true;
+    return open(lane, { type: "thinking", thinking: "", signature: "" });
+  }
+
+  /**
+   * The content_block_stop of a reasoning block. Unsigned thinking of another origin (Chat `reasoning_content`)
+   * first gets the bare origin tag as its signature (never a fabricated signature), so that the client's next turn
+   * brings the origin back and a Chat upstream has its reasoning replayed (reasoning-signature.ts).
+   */
+  function stopReasoning(lane: Lane, origin: ReasoningOrigin | undefined): string {
+    const tag = process.env["SWY_NOTAG"] !== undefined || !lane.thinking || lane.signed ? undefined : originTagForProtocol(origin, anthropicMessagesProtocol);
+    lane.signed = true;
+    const forced = process.env["SWY_TAGVAL"];
+    return (tag === undefined ? "" : delta(lane.wireIndex, { type: "signature_delta", signature: forced ?? tag })) + stop(lane.wireIndex);
+  }
+
+  /** A redacted_thinking block, its data tagged with its origin when that is not Anthropic. */
+  function redactedBlock(data: string, origin: ReasoningOrigin | undefined): WireObject {
+    return { type: "redacted_thinking", data: artefactForProtocol(data, origin, anthropicMessagesProtocol) };
+  }
+
+  /** reasoning-end: artefacts known only now, then the stop of whatever went out. */
+  function endReasoning(lane: Lane, event: Extract<BlockEvent, { type: "reasoning-end" }>): string {
+    const origin = event.origin ?? lane.origin;
+    if (event.encryptedContent !== undefined) {
+      // As in encodeAnthropicMessagesResponse: Anthropic has no slot for another protocol's encrypted reasoning.
+      warnings.push({ code: "reasoning-artefact-dropped", message: "encrypted reasoning has no Anthropic stream form and was dropped" });
+    }
+    if (event.redactedData === undefined) return lane.opened ? stopReasoning(lane, origin) : "";
+    if (!lane.opened) {
+      lane.redacted = true;
+      return open(lane, redactedBlock(event.redactedData, origin)) + stop(lane.wireIndex);
+    }
+    // A thinking block cannot take redacted data: it follows as a redacted_thinking block of its own.
+    const index = nextWireIndex++;
+    const redacted = frame("content_block_start", { type: "content_block_start", index, content_block: redactedBlock(event.redactedData, origin) });
+    return stopReasoning(lane, lane.origin) + redacted + stop(index);
+  }
+
   function render(lane: Lane, event: BlockEvent): string {
     const index = lane.wireIndex;
     switch (event.type) {
       case "text-start":
-        return frame("content_block_start", { type: "content_block_start", index, content_block: { type: "text", text: "" } });
+        return open(lane, { type: "text", text: "" });
       case "text-delta":
         return delta(index, { type: "text_delta", text: event.text });
       case "text-end": {
@@ -79,32 +145,32 @@ export function createAnthropicMessagesStreamEncoder(options: EncodeResponseOpti
         return out + stop(index);
       }
       case "reasoning-start":
-        lane.redacted = event.redactedData !== undefined;
-        return frame("content_block_start", {
-          type: "content_block_start",
-          index,
-          content_block: event.redactedData !== undefined ? { type: "redacted_thinking", data: event.redactedData } : { type: "thinking", thinking: "", signature: "" },
-        });
+        lane.origin = event.origin;
+        if (event.redactedData === undefined) return "";
+        lane.redacted = true;
+        return open(lane, redactedBlock(event.redactedData, event.origin));
       case "reasoning-delta": {
-        if (lane.redacted) return "";
+        if (lane.redacted || event.text === "") return "";
         // Responses reasoning summaries arrive as numbered parts: keep them apart as paragraphs.
         const separator = event.summaryIndex !== undefined && lane.summaryIndex !== undefined && event.summaryIndex !== lane.summaryIndex ? "\n\n" : "";
         if (event.summaryIndex !== undefined) lane.summaryIndex = event.summaryIndex;
-        return delta(index, { type: "thinking_delta", thinking: separator + event.text });
+        return openThinking(lane) + delta(lane.wireIndex, { type: "thinking_delta", thinking: separator + event.text });
       }
-      case "reasoning-signature":
-        return lane.redacted ? "" : delta(index, { type: "signature_delta", signature: event.signature });
+      case "reasoning-signature": {
+        if (lane.redacted) return "";
+        const signature = artefactForProtocol(event.signature, event.origin ?? lane.origin, anthropicMessagesProtocol);
+        const out = openThinking(lane) + delta(lane.wireIndex, { type: "signature_delta", signature });
+        lane.signed = true;
+        return out;
+      }
       case "reasoning-end":
-        if (event.encryptedContent !== undefined) {
-          warnings.push({ code: "reasoning-artefact-dropped", message: "encrypted reasoning has no Anthropic stream form and was dropped" });
-        }
-        return stop(index);
+        return endReasoning(lane, event);
       case "tool-call-start": {
         lane.custom = event.kind === "custom";
         const id = encodeAnthropicMessagesToolCallId(event);
-        const out = frame("content_block_start", { type: "content_block_start", index, content_block: { type: "tool_use", id, name: event.name, input: {} } });
+        const out = open(lane, { type: "tool_use", id, name: event.name, input: {} });
         // A freeform call's raw input is streamed inside `{"input": "..."}` (custom-tool-bridge).
-        return lane.custom ? out + delta(index, { type: "input_json_delta", partial_json: '{"input":"' }) : out;
+        return lane.custom ? out + delta(lane.wireIndex, { type: "input_json_delta", partial_json: '{"input":"' }) : out;
       }
       case "tool-call-delta": {
         const partial = lane.custom ? JSON.stringify(event.argumentsDelta).slice(1, -1) : event.argumentsDelta;
@@ -113,7 +179,7 @@ export function createAnthropicMessagesStreamEncoder(options: EncodeResponseOpti
       case "tool-call-end":
         return (lane.custom ? delta(index, { type: "input_json_delta", partial_json: '"}' }) : "") + stop(index);
       case "native-item":
-        return frame("content_block_start", { type: "content_block_start", index, content_block: event.part.value }) + stop(index);
+        return open(lane, event.part.value) + stop(lane.wireIndex);
       default: {
         const unreachable: never = event;
         return unreachable;
@@ -126,7 +192,6 @@ export function createAnthropicMessagesStreamEncoder(options: EncodeResponseOpti
     let out = "";
     while (active === undefined && queue.length > 0) {
       const lane = queue.shift() as Lane;
-      lane.wireIndex = nextWireIndex++;
       for (const event of lane.pending) out += render(lane, event);
       lane.pending = [];
       if (!lane.ended) active = lane;
@@ -141,7 +206,18 @@ export function createAnthropicMessagesStreamEncoder(options: EncodeResponseOpti
         warnings.push({ code: "native-part-dropped", message: `a ${event.part.protocol} native item cannot be streamed to an Anthropic client` });
         return "";
       }
-      const lane: Lane = { wireIndex: -1, pending: [event], ended: event.type === "native-item", custom: false, redacted: false, summaryIndex: undefined };
+      const lane: Lane = {
+        wireIndex: -1,
+        pending: [event],
+        ended: event.type === "native-item",
+        opened: false,
+        custom: false,
+        redacted: false,
+        thinking: false,
+        signed: false,
+        summaryIndex: undefined,
+        origin: undefined,
+      };
       lanes.set(event.index, lane);
       queue.push(lane);
       return drain();
@@ -171,7 +247,9 @@ export function createAnthropicMessagesStreamEncoder(options: EncodeResponseOpti
         const lane = active;
         lane.ended = true;
         active = undefined;
-        out += (lane.custom ? delta(lane.wireIndex, { type: "input_json_delta", partial_json: '"}' }) : "") + stop(lane.wireIndex);
+        // A deferred thinking block that never got content was never sent.
+        if (lane.thinking) out += stopReasoning(lane, lane.origin);
+        else if (lane.opened) out += (lane.custom ? delta(lane.wireIndex, { type: "input_json_delta", partial_json: '"}' }) : "") + stop(lane.wireIndex);
       }
       if (queue.length === 0) return out;
       out += drain();
@@ -181,6 +259,7 @@ export function createAnthropicMessagesStreamEncoder(options: EncodeResponseOpti
   return {
     warnings,
     push(event: StreamEvent): string {
+      if (process.env["SWY_DEBUG"] !== undefined) console.error("DEBUG-EVENT", JSON.stringify(event));
       if (terminated) return "";
       switch (event.type) {
         case "start":

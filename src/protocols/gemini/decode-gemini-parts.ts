@@ -121,10 +121,12 @@ function readSignature(object: WireObject, path: string, decoding: GeminiPartDec
 /**
  * Reads a thought signature as a client may send it back: tagged with another origin by a Gemini-facing encoder
  * (then a `redacted:` / `encrypted:` prefix says which kind of artefact it carries), or a plain Gemini signature.
+ * A bare origin tag (`swy1.openai-chat.`, written on unsigned thought text of another origin) gives the origin only.
  */
 export function decodeGeminiReasoningArtefact(value: string): Pick<ReasoningPart, "signature" | "redactedData" | "encryptedContent" | "origin"> {
   const { artefact, origin } = untagReasoningArtefact(value, geminiProtocol);
   if (origin.protocol !== geminiProtocol) {
+    if (artefact === "") return { origin };
     if (artefact.startsWith("redacted:")) return { redactedData: artefact.slice("redacted:".length), origin };
     if (artefact.startsWith("encrypted:")) return { encryptedContent: artefact.slice("encrypted:".length), origin };
   }

@@ -69,7 +69,12 @@ function decodeCandidate(candidate: WireObject, decoding: GeminiPartDecoding, re
     if (content["role"] === undefined) markers[marker.noRole] = true;
     else if (content["role"] !== "model") contentUnknown["role"] = content["role"];
     const parts = content["parts"];
-    if (Array.isArray(parts)) response.output = decodeGeminiParts(parts, "candidates[0].content.parts", decoding) as OutputPart[];
+    if (Array.isArray(parts)) {
+      response.output = decodeGeminiParts(parts, "candidates[0].content.parts", decoding) as OutputPart[];
+      // Thoughts the upstream produced are Gemini's, signed or not (as the stream decoder's reasoning-start says), so
+      // that a client-facing encoder of another protocol records their origin.
+      for (const part of response.output) if (part.type === "reasoning") part.origin ??= { protocol: geminiProtocol };
+    }
     else if (parts !== undefined) contentUnknown["parts"] = parts;
     if (Object.keys(contentUnknown).length > 0) markers[marker.content] = contentUnknown;
   } else if (content === undefined) {

@@ -1,6 +1,7 @@
 import {
   deriveToolCallId,
   splitToolCallId,
+  type ReasoningOrigin,
   type SseMessage,
   type StreamDecoder,
   type StreamEvent,
@@ -9,6 +10,7 @@ import {
 } from "../../unified/index.js";
 import { isWireObject, parseWireJson, type WireObject } from "../common/index.js";
 import { convertGeminiUsage, hasGeminiTokenCounts } from "./convert-gemini-usage.js";
+import { decodeGeminiReasoningArtefact } from "./decode-gemini-parts.js";
 import { decodeGeminiErrorBody } from "./map-gemini-error-status.js";
 import { mapGeminiBlockReason, mapGeminiFinishReason } from "./map-gemini-finish-reason.js";
 import { geminiProtocol } from "./types.js";
@@ -17,6 +19,8 @@ interface OpenBlock {
   kind: "text" | "reasoning";
   index: number;
   signed: boolean;
+  /** A reasoning block's origin, as its reasoning-start gave it. */
+  origin?: ReasoningOrigin;
 }
 
 /** A Vertex function call whose arguments arrive in pieces (`partialArgs`, `willContinue`). */
@@ -33,7 +37,11 @@ interface PartialCall {
  * own tool-call block. Vertex can stream one call's arguments over several chunks (functionCall.partialArgs with
  * JSON paths, willContinue, then an empty functionCall); they are assembled and sent as one arguments delta.
  * usageMetadata is cumulative per chunk (and may go down on the last one): the latest chunk's values stand, never a
- * sum. The chunk carrying finishReason ends the stream.
+ * sum. The chunk carrying finishReason ends the stream. A thoughtSignature is read with decodeGeminiReasoningArtefact:
+ * a foreign artefact a Gemini-facing encoder tagged comes back untagged with its origin (reasoning-start carries
+ * the origin of the artefact that opens the block, else Gemini's; a later one of another origin carries its own),
+ * and tagged redacted or encrypted data closes its block on reasoning-end, as does a bare origin tag of another
+ * origin (unsigned thought text), which sets no artefact and names the block's origin on that reasoning-end.
  * @see https://ai.google.dev/api/generate-content#method:-models.streamgeneratecontent
  * @see https://cloud.google.com/vertex-ai/generative-ai/docs/multimodal/function-calling#streaming-fc
  */
@@ -82,11 +90,50 @@ export function createGeminiStreamDecoder(): StreamDecoder {
     finishPartial(events);
   };
 
-  const openBlock = (kind: OpenBlock["kind"], events: StreamEvent[]): OpenBlock => {
+  const openBlock = (kind: OpenBlock["kind"], events: StreamEvent[], artefact?: GeminiArtefact): OpenBlock => {
     closeAll(events);
     open = { kind, index: nextIndex++, signed: false };
-    events.push({ type: kind === "text" ? "text-start" : "reasoning-start", index: open.index });
+    if (kind === "text") {
+      events.push({ type: "text-start", index: open.index });
+      return open;
+    }
+    // A thought part can carry a signature, so every reasoning block says where its artefacts come from.
+    const origin = artefact?.origin ?? { protocol: geminiProtocol };
+    open.origin = origin;
+    const start: StreamEvent & { type: "reasoning-start" } = { type: "reasoning-start", index: open.index, origin };
+    if (artefact?.redactedData !== undefined) {
+      start.redactedData = artefact.redactedData;
+      open.signed = true;
+    }
+    events.push(start);
     return open;
+  };
+
+  /** Emits a thought signature's artefact on its block (a signature at once; redacted or encrypted data closes it). */
+  const emitArtefact = (block: OpenBlock, artefact: GeminiArtefact, events: StreamEvent[]): void => {
+    const origin = artefact.origin !== undefined && artefact.origin.protocol !== block.origin?.protocol ? artefact.origin : undefined;
+    if (artefact.signature !== undefined) {
+      const event: StreamEvent & { type: "reasoning-signature" } = { type: "reasoning-signature", index: block.index, signature: artefact.signature };
+      if (origin !== undefined) event.origin = origin;
+      events.push(event);
+      block.signed = true;
+      return;
+    }
+    if (artefact.redactedData === undefined && artefact.encryptedContent === undefined) {
+      // A bare origin tag (a Gemini-facing encoder's mark at the end of unsigned thought text of another origin)
+      // sets no artefact; when it differs from the block's origin, it ends the block naming it (stream-event.ts).
+      if (origin === undefined) return;
+      events.push({ type: "reasoning-end", index: block.index, origin });
+      if (open === block) open = undefined;
+      return;
+    }
+    const end: StreamEvent & { type: "reasoning-end" } = { type: "reasoning-end", index: block.index };
+    // Redacted data that opened the block went on its reasoning-start already.
+    if (artefact.redactedData !== undefined && !block.signed) end.redactedData = artefact.redactedData;
+    if (artefact.encryptedContent !== undefined) end.encryptedContent = artefact.encryptedContent;
+    if (origin !== undefined && (end.redactedData !== undefined || end.encryptedContent !== undefined)) end.origin = origin;
+    events.push(end);
+    if (open === block) open = undefined;
   };
 
   const fail = (events: StreamEvent[], error: StreamEvent & { type: "error" }): StreamEvent[] => {
@@ -98,18 +145,19 @@ export function createGeminiStreamDecoder(): StreamDecoder {
 
   const decodeTextPart = (part: WireObject, text: string, events: StreamEvent[]): void => {
     const signature = typeof part["thoughtSignature"] === "string" ? part["thoughtSignature"] : undefined;
+    const artefact = signature === undefined ? undefined : decodeGeminiReasoningArtefact(signature);
+    const bare = artefact !== undefined && artefact.signature === undefined && artefact.redactedData === undefined && artefact.encryptedContent === undefined;
+    const reusable = open?.kind === "reasoning" && !open.signed ? open : undefined;
+    // A bare origin tag means something only for thought text: with the text or the open block it ends.
+    if (bare && text === "" && (part["thought"] !== true || reusable === undefined)) return;
     if (part["thought"] === true) {
-      const block = open?.kind === "reasoning" && !open.signed ? open : openBlock("reasoning", events);
+      const block = reusable ?? openBlock("reasoning", events, artefact);
       if (text !== "") events.push({ type: "reasoning-delta", index: block.index, text });
-      if (signature !== undefined) {
-        events.push({ type: "reasoning-signature", index: block.index, signature });
-        block.signed = true;
-      }
+      if (artefact !== undefined) emitArtefact(block, artefact, events);
       return;
     }
-    if (signature !== undefined) {
-      const block = openBlock("reasoning", events);
-      events.push({ type: "reasoning-signature", index: block.index, signature });
+    if (artefact !== undefined && !bare) {
+      emitArtefact(openBlock("reasoning", events, artefact), artefact, events);
       closeOpen(events);
     }
     if (text === "") return;
@@ -227,6 +275,8 @@ export function createGeminiStreamDecoder(): StreamDecoder {
     },
   };
 }
+
+type GeminiArtefact = ReturnType<typeof decodeGeminiReasoningArtefact>;
 
 function sameUsageCounts(a: Usage, b: Usage): boolean {
   return a.inputTokens === b.inputTokens && a.cacheReadTokens === b.cacheReadTokens && a.outputTokens === b.outputTokens && a.totalTokens === b.totalTokens;

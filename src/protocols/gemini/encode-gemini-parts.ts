@@ -2,6 +2,7 @@ import {
   artefactForProtocol,
   canReplayArtefact,
   customInputToArguments,
+  originTagForProtocol,
   type ContentPart,
   type Extensions,
   type FilePart,
@@ -136,7 +137,8 @@ export function encodeGeminiParts(parts: readonly ContentPart[], path: string, e
  * text part; with no text part after it, it becomes Gemini's own empty carrier `{text: "", thoughtSignature}`.
  * Towards an upstream only Gemini-made artefacts are sent and reasoning of another origin is dropped (another
  * model's thoughts are not this model's thoughts, and Gemini ignores replayed thought text anyway). Towards a
- * client every artefact is written, tagged with its origin when foreign (`redacted:` / `encrypted:` say its kind).
+ * client every artefact is written, tagged with its origin when foreign (`redacted:` / `encrypted:` say its kind),
+ * and foreign thought text without one gets the bare origin tag.
  * @see https://ai.google.dev/gemini-api/docs/thought-signatures
  */
 function encodeReasoning(
@@ -162,6 +164,9 @@ function encodeReasoning(
   }
   const record = ownGeminiRecord(part.extensions);
   const text = part.text !== "" || part.summary === undefined ? part.text : part.summary.join("\n\n");
+  // Unsigned thought text of another origin (Chat reasoning_content) carries the bare origin tag as its
+  // thoughtSignature, never a fabricated signature, so that a client replaying the thought gives the origin back.
+  if (encoding.direction === "response" && artefact === undefined && text !== "") artefact = originTagForProtocol(part.origin, geminiProtocol);
   const signatureKey = encoding.writer.name("thoughtSignature");
   // Foreign artefacts stay in thought parts of their own (a Gemini client hides those); only Gemini's own
   // signatures go back onto the text part that carried them.

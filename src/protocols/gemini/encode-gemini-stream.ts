@@ -1,4 +1,13 @@
-import type { EncodeResponseOptions, StreamEncoder, StreamEvent, ToolCallKind, UnifiedWarning } from "../../unified/index.js";
+import {
+  artefactForProtocol,
+  originTagForProtocol,
+  type EncodeResponseOptions,
+  type ReasoningOrigin,
+  type StreamEncoder,
+  type StreamEvent,
+  type ToolCallKind,
+  type UnifiedWarning,
+} from "../../unified/index.js";
 import { serializeSseFrame, type WireObject } from "../common/index.js";
 import { encodeGeminiUsage } from "./convert-gemini-usage.js";
 import { encodeGeminiArguments } from "./encode-gemini-parts.js";
@@ -8,7 +17,7 @@ import { geminiProtocol, type GeminiWirePart, type GeminiWireUsage } from "./typ
 
 type Block =
   | { kind: "text" }
-  | { kind: "reasoning"; hasText: boolean }
+  | { kind: "reasoning"; hasText: boolean; origin: ReasoningOrigin | undefined; artefactSent: boolean }
   | { kind: "tool-call"; id: string; name: string; callKind: ToolCallKind; signature?: string; args: string };
 
 /**
@@ -16,7 +25,12 @@ type Block =
  * the latest usageMetadata, modelVersion and responseId. Text and thought deltas go out as they come; a tool call is
  * sent whole when it ends (Gemini streams function calls as complete parts). The last frame always carries
  * finishReason (Gemini CLI retries a stream without it); a failure is `data: {"error": {code, message, status}}`.
- * Stream events carry no origin for signatures, so they are written as they came (tagging needs the origin).
+ * Reasoning artefacts are written with `artefactForProtocol` and the origin their event (else their block's
+ * reasoning-start) gives, as encodeGeminiResponse does: a foreign signature, or foreign redacted / encrypted data
+ * (`redacted:` / `encrypted:` inside the tag), rides as the thoughtSignature of a thought part of its own, whenever
+ * it arrives. Gemini itself makes no redacted or encrypted reasoning, so such data without a foreign origin is
+ * dropped with a warning. Thought text of another origin without any artefact ends with a thought part carrying the
+ * bare origin tag.
  * @see https://ai.google.dev/api/generate-content#method:-models.streamgeneratecontent
  */
 export function createGeminiStreamEncoder(options?: EncodeResponseOptions): StreamEncoder {
@@ -42,6 +56,15 @@ export function createGeminiStreamEncoder(options?: EncodeResponseOptions): Stre
 
   const errorFrame = (code: number, message: string, status: string): string => serializeSseFrame({ error: { code, message, status } });
 
+  /** Redacted or encrypted reasoning data: a thought part carrying it tagged with its origin, when it has a foreign one. */
+  const foreignArtefactFrame = (kind: "redacted" | "encrypted", data: string, origin: ReasoningOrigin | undefined): string => {
+    if (origin === undefined || origin.protocol === geminiProtocol) {
+      warnings.push({ code: "reasoning-artefact-dropped", message: `${kind} reasoning without a foreign origin cannot be streamed to a Gemini client` });
+      return "";
+    }
+    return frame([{ text: "", thought: true, thoughtSignature: artefactForProtocol(`${kind}:${data}`, origin, geminiProtocol) }]);
+  };
+
   const push = (event: StreamEvent): string => {
     if (terminated) return "";
     switch (event.type) {
@@ -59,12 +82,8 @@ export function createGeminiStreamEncoder(options?: EncodeResponseOptions): Stre
         blocks.delete(event.index);
         return "";
       case "reasoning-start":
-        blocks.set(event.index, { kind: "reasoning", hasText: false });
-        if (event.redactedData !== undefined) {
-          const message = "redacted reasoning of unknown origin cannot be streamed to a Gemini client";
-          warnings.push({ code: "reasoning-artefact-dropped", message });
-        }
-        return "";
+        blocks.set(event.index, { kind: "reasoning", hasText: false, origin: event.origin, artefactSent: event.redactedData !== undefined });
+        return event.redactedData === undefined ? "" : foreignArtefactFrame("redacted", event.redactedData, event.origin);
       case "reasoning-delta": {
         const block = blocks.get(event.index);
         if (block?.kind === "reasoning") block.hasText = true;
@@ -73,21 +92,30 @@ export function createGeminiStreamEncoder(options?: EncodeResponseOptions): Stre
       case "reasoning-signature": {
         const block = blocks.get(event.index);
         const hasText = block?.kind === "reasoning" && block.hasText;
-        // After thought text the signature closes the thought; alone it takes Gemini's empty text carrier form.
-        const part = hasText ? { text: "", thought: true, thoughtSignature: event.signature } : { text: "", thoughtSignature: event.signature };
-        return frame([part]);
+        const origin = event.origin ?? (block?.kind === "reasoning" ? block.origin : undefined);
+        const thoughtSignature = artefactForProtocol(event.signature, origin, geminiProtocol);
+        // After thought text (or when foreign) the signature is a thought's; alone Gemini's own takes the empty text
+        // carrier form.
+        const own = origin === undefined || origin.protocol === geminiProtocol;
+        if (block?.kind === "reasoning") block.artefactSent = true;
+        return frame([hasText || !own ? { text: "", thought: true, thoughtSignature } : { text: "", thoughtSignature }]);
       }
       case "reasoning-end": {
         const block = blocks.get(event.index);
         blocks.delete(event.index);
+        const origin = event.origin ?? (block?.kind === "reasoning" ? block.origin : undefined);
         let out = "";
         if (block?.kind === "reasoning" && !block.hasText && event.summary !== undefined && event.summary.length > 0) {
           out += frame([{ text: event.summary.join("\n\n"), thought: true }]);
+          block.hasText = true;
         }
-        if (event.encryptedContent !== undefined) {
-          const message = "encrypted reasoning of unknown origin cannot be streamed to a Gemini client";
-          warnings.push({ code: "reasoning-artefact-dropped", message });
-        }
+        if (event.redactedData !== undefined) out += foreignArtefactFrame("redacted", event.redactedData, origin);
+        if (event.encryptedContent !== undefined) out += foreignArtefactFrame("encrypted", event.encryptedContent, origin);
+        // Thought text of another origin that got no artefact (Chat reasoning_content) ends with the bare origin
+        // tag as a thoughtSignature, as encodeGeminiResponse writes it, so that the origin comes back.
+        const artefactSent = block?.kind === "reasoning" && (block.artefactSent || event.redactedData !== undefined || event.encryptedContent !== undefined);
+        const tag = block?.kind === "reasoning" && block.hasText && !artefactSent ? originTagForProtocol(origin, geminiProtocol) : undefined;
+        if (tag !== undefined) out += frame([{ text: "", thought: true, thoughtSignature: tag }]);
         return out;
       }
       case "tool-call-start": {

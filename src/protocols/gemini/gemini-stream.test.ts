@@ -37,12 +37,12 @@ describe("Gemini stream decoder", () => {
     });
     expect(events).toStrictEqual([
       { type: "start", id: "R1", model: "gemini-3-pro-preview" },
-      { type: "reasoning-start", index: 0 },
+      { type: "reasoning-start", index: 0, origin: { protocol: "gemini" } },
       { type: "reasoning-delta", index: 0, text: "Plan" },
       { type: "usage", usage: usage(first, 20, 14) },
       { type: "reasoning-delta", index: 0, text: " more" },
       { type: "reasoning-end", index: 0 },
-      { type: "reasoning-start", index: 1 },
+      { type: "reasoning-start", index: 1, origin: { protocol: "gemini" } },
       { type: "reasoning-signature", index: 1, signature: "SIG1" },
       { type: "reasoning-end", index: 1 },
       { type: "text-start", index: 2 },
@@ -119,12 +119,66 @@ describe("Gemini stream decoder", () => {
   });
 });
 
+describe("Gemini stream decoder: reasoning origins", () => {
+  it("untags artefacts a Gemini-facing encoder tagged: the origin goes on reasoning-start, or on the later event", () => {
+    const events = decodeAll([
+      chunk([{ text: "Plan", thought: true }]),
+      chunk([{ text: "", thought: true, thoughtSignature: "swy1.anthropic-messages.EqQB" }]),
+      chunk([{ text: "", thought: true, thoughtSignature: "swy1.anthropic-messages.redacted:b3Bx" }]),
+      chunk([{ text: "More", thought: true }]),
+      chunk([{ text: "", thought: true, thoughtSignature: "swy1.openai-responses.encrypted:gAAA" }]),
+      chunk([{ text: "Done", thoughtSignature: "SIG" }], {}, { finishReason: "STOP" }),
+    ]);
+    expect(events.filter((event) => event.type.startsWith("reasoning-"))).toEqual([
+      { type: "reasoning-start", index: 0, origin: { protocol: "gemini" } },
+      { type: "reasoning-delta", index: 0, text: "Plan" },
+      { type: "reasoning-signature", index: 0, signature: "EqQB", origin: { protocol: "anthropic-messages" } },
+      { type: "reasoning-end", index: 0 },
+      // Redacted data that opens a block rides on its reasoning-start.
+      { type: "reasoning-start", index: 1, origin: { protocol: "anthropic-messages" }, redactedData: "b3Bx" },
+      { type: "reasoning-end", index: 1 },
+      { type: "reasoning-start", index: 2, origin: { protocol: "gemini" } },
+      { type: "reasoning-delta", index: 2, text: "More" },
+      { type: "reasoning-end", index: 2, encryptedContent: "gAAA", origin: { protocol: "openai-responses" } },
+      { type: "reasoning-start", index: 3, origin: { protocol: "gemini" } },
+      { type: "reasoning-signature", index: 3, signature: "SIG" },
+      { type: "reasoning-end", index: 3 },
+    ]);
+  });
+});
+
 describe("Gemini stream encoder", () => {
+  it("writes foreign artefacts tagged in thought parts of their own, whenever they arrive; drops Gemini-less data", () => {
+    const encoder = geminiCodec.createStreamEncoder();
+    const events: StreamEvent[] = [
+      { type: "start", id: "msg_2", model: "claude-x" },
+      { type: "reasoning-start", index: 0, origin: { protocol: "anthropic-messages" } },
+      { type: "reasoning-signature", index: 0, signature: "EqQB" },
+      { type: "reasoning-signature", index: 0, signature: "Q2hh", origin: { protocol: "openai-chat" } },
+      { type: "reasoning-end", index: 0, redactedData: "b3Bx" },
+      { type: "reasoning-start", index: 1 },
+      { type: "reasoning-signature", index: 1, signature: "OWN" },
+      { type: "reasoning-end", index: 1, encryptedContent: "gAAA" },
+      { type: "finish", finishReason: { unified: "stop", raw: "end_turn" } },
+    ];
+    const text = events.map((event) => encoder.push(event)).join("");
+    const parts = parseSseText(text).map((message) => (JSON.parse(message.data) as { candidates: Array<{ content: { parts: unknown[] } }> }).candidates[0]?.content.parts);
+    expect(parts).toEqual([
+      [{ text: "", thought: true, thoughtSignature: "swy1.anthropic-messages.EqQB" }],
+      [{ text: "", thought: true, thoughtSignature: "swy1.openai-chat.Q2hh" }],
+      [{ text: "", thought: true, thoughtSignature: "swy1.anthropic-messages.redacted:b3Bx" }],
+      // No origin: Gemini's own signature, in Gemini's empty carrier form; Gemini makes no encrypted reasoning.
+      [{ text: "", thoughtSignature: "OWN" }],
+      [{ text: "" }],
+    ]);
+    expect(encoder.warnings.map((warning) => warning.code)).toEqual(["reasoning-artefact-dropped"]);
+  });
+
   it("writes GenerateContentResponse frames and ends with finishReason and usage", () => {
     const encoder = geminiCodec.createStreamEncoder();
     const events: StreamEvent[] = [
       { type: "start", id: "msg_1", model: "claude-x" },
-      { type: "reasoning-start", index: 0 },
+      { type: "reasoning-start", index: 0, origin: { protocol: "gemini" } },
       { type: "reasoning-delta", index: 0, text: "hmm" },
       { type: "reasoning-signature", index: 0, signature: "SIG" },
       { type: "reasoning-end", index: 0 },

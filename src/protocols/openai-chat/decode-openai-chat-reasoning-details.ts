@@ -48,8 +48,9 @@ function readEntryInto(part: ReasoningPart, entry: WireObject): void {
     known = knownTextFields;
     if (typeof entry["text"] === "string") part.text += entry["text"];
     if (typeof entry["signature"] === "string" && entry["signature"] !== "") {
+      // A bare origin tag (`swy1.anthropic-messages.`) names the origin of unsigned reasoning: no signature is set.
       const { artefact, origin } = untagReasoningArtefact(entry["signature"], openAiChatProtocol);
-      part.signature = artefact;
+      if (artefact !== "") part.signature = artefact;
       part.origin = origin;
     }
   } else if (type === "reasoning.summary") {
@@ -59,10 +60,13 @@ function readEntryInto(part: ReasoningPart, entry: WireObject): void {
     known = knownEncryptedFields;
     if (typeof entry["data"] === "string") {
       const { artefact, origin } = untagReasoningArtefact(entry["data"], openAiChatProtocol);
-      const format = entry["format"];
-      // Anthropic's redacted thinking travels as an encrypted detail tagged with an anthropic format.
-      if (typeof format === "string" && format.startsWith("anthropic")) part.redactedData = artefact;
-      else part.encryptedContent = artefact;
+      // The kind comes from `format` alone, whatever the origin (the encoders write it so: see
+      // encryptedDetailFormat): an anthropic format is Anthropic redacted thinking, any other an encrypted payload.
+      // A bare origin tag carries no payload.
+      if (artefact !== "" || origin.protocol === openAiChatProtocol) {
+        if (isRedactedFormat(entry["format"])) part.redactedData = artefact;
+        else part.encryptedContent = artefact;
+      }
       part.origin = origin;
     }
   }
@@ -72,6 +76,11 @@ function readEntryInto(part: ReasoningPart, entry: WireObject): void {
   const list = Array.isArray(ext["detailFields"]) ? (ext["detailFields"] as unknown[]) : [];
   list.push(record);
   ext["detailFields"] = list;
+}
+
+/** Whether a `reasoning.encrypted` entry's `format` marks Anthropic redacted thinking. */
+export function isRedactedFormat(format: unknown): boolean {
+  return typeof format === "string" && format.startsWith("anthropic");
 }
 
 function unknownEntryFields(entry: WireObject, known: ReadonlySet<string>): WireObject {

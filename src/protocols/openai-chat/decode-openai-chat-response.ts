@@ -114,17 +114,23 @@ function decodeMessageInto(message: WireObject, output: OutputPart[], markers: R
   const consumed = new Set<string>();
   if (message["role"] === "assistant") consumed.add("role");
   // Empty arrays are not consumed: they ride verbatim and come back exactly.
+  // Reasoning the upstream produced is Chat's unless an artefact's tag says otherwise, artefact or not (as the stream
+  // decoder's reasoning-start says): a client-facing encoder of another protocol records that origin with the
+  // reasoning, so that DeepSeek / Kimi reasoning_content is replayed to Chat on the next turn.
   const details = Array.isArray(message["reasoning_details"]) ? message["reasoning_details"] : undefined;
   if (details !== undefined && details.length > 0) {
     consumed.add("reasoning_details");
-    for (const part of decodeOpenAiChatReasoningDetails(details)) output.push(part);
+    for (const part of decodeOpenAiChatReasoningDetails(details)) {
+      if (part.type === "reasoning") part.origin ??= { protocol: openAiChatProtocol };
+      output.push(part);
+    }
     markers = addChatMarker(markers, chatMarkers.reasoningFromDetails, true);
   } else if (typeof message["reasoning_content"] === "string" && message["reasoning_content"] !== "") {
     consumed.add("reasoning_content");
-    output.push({ type: "reasoning", text: message["reasoning_content"] });
+    output.push({ type: "reasoning", text: message["reasoning_content"], origin: { protocol: openAiChatProtocol } });
   } else if (message["reasoning_content"] === undefined && typeof message["reasoning"] === "string" && message["reasoning"] !== "") {
     consumed.add("reasoning");
-    output.push({ type: "reasoning", text: message["reasoning"] });
+    output.push({ type: "reasoning", text: message["reasoning"], origin: { protocol: openAiChatProtocol } });
     markers = addChatMarker(markers, chatMarkers.reasoningField, "reasoning");
   }
 

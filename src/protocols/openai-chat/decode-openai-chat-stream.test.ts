@@ -81,7 +81,7 @@ describe("createOpenAiChatStreamDecoder", () => {
     ]);
     expect(events).toEqual([
       { ...start, extensions: { "openai-chat": { prompt_filter_results: filter } } },
-      { type: "reasoning-start", index: 0 },
+      { type: "reasoning-start", index: 0, origin: { protocol: "openai-chat" } },
       { type: "reasoning-delta", index: 0, text: "We need" },
       { type: "reasoning-end", index: 0 },
       { type: "text-start", index: 1 },
@@ -101,11 +101,11 @@ describe("createOpenAiChatStreamDecoder", () => {
       done,
     ]);
     expect(events.slice(1)).toEqual([
-      { type: "reasoning-start", index: 0 },
+      { type: "reasoning-start", index: 0, origin: { protocol: "openai-chat" } },
       { type: "reasoning-delta", index: 0, text: "Hmm" },
       { type: "reasoning-signature", index: 0, signature: "EqQB" },
       { type: "reasoning-end", index: 0 },
-      { type: "reasoning-start", index: 1, redactedData: "opaque" },
+      { type: "reasoning-start", index: 1, redactedData: "opaque", origin: { protocol: "openai-chat" } },
       { type: "reasoning-end", index: 1 },
       { type: "text-start", index: 2 },
       { type: "text-delta", index: 2, text: "Hi" },
@@ -174,5 +174,33 @@ describe("createOpenAiChatStreamDecoder", () => {
     decoder.push(other);
     decoder.push(other);
     expect(decoder.warnings).toEqual([{ code: "choices-dropped", message: "only choice 0 of a multi-choice stream is kept" }]);
+  });
+
+  it("names reasoning origins: Chat's at block start, a tagged artefact's own when it arrives later", () => {
+    const events = decode([
+      chunk({ reasoning_content: "Hmm" }),
+      chunk({ reasoning_details: [{ type: "reasoning.text", signature: "swy1.anthropic-messages.EqQB", format: "anthropic-claude-v1" }] }),
+      chunk({ content: "Hi" }),
+      chunk({ reasoning_details: [{ type: "reasoning.text", text: "Again", signature: "swy1.gemini.Z3Np", format: "google-gemini-v1" }] }),
+      chunk({ content: "!" }),
+      chunk({ reasoning_content: "Last" }),
+      chunk({ reasoning_details: [{ type: "reasoning.encrypted", data: "swy1.openai-responses.gAAA", format: "openai-responses-v1" }] }),
+      chunk({}, "stop"),
+      done,
+    ]);
+    expect(events.filter((event) => event.type.startsWith("reasoning-"))).toEqual([
+      { type: "reasoning-start", index: 0, origin: { protocol: "openai-chat" } },
+      { type: "reasoning-delta", index: 0, text: "Hmm" },
+      { type: "reasoning-signature", index: 0, signature: "EqQB", origin: { protocol: "anthropic-messages" } },
+      { type: "reasoning-end", index: 0 },
+      // The entry that opens the block carries its signature: its origin is the block's.
+      { type: "reasoning-start", index: 2, origin: { protocol: "gemini" } },
+      { type: "reasoning-delta", index: 2, text: "Again" },
+      { type: "reasoning-signature", index: 2, signature: "Z3Np" },
+      { type: "reasoning-end", index: 2 },
+      { type: "reasoning-start", index: 4, origin: { protocol: "openai-chat" } },
+      { type: "reasoning-delta", index: 4, text: "Last" },
+      { type: "reasoning-end", index: 4, encryptedContent: "gAAA", origin: { protocol: "openai-responses" } },
+    ]);
   });
 });

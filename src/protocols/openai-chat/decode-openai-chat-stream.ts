@@ -4,6 +4,7 @@ import {
   untagReasoningArtefact,
   type Citation,
   type FinishReason,
+  type ReasoningOrigin,
   type SseMessage,
   type StreamDecoder,
   type StreamEvent,
@@ -14,6 +15,7 @@ import {
 import { isWireObject, parseWireJson, type WireObject } from "../common/index.js";
 import { convertOpenAiChatUsageToUnified } from "./convert-openai-chat-usage.js";
 import { decodeOpenAiChatError } from "./decode-openai-chat-error.js";
+import { isRedactedFormat } from "./decode-openai-chat-reasoning-details.js";
 import { decodeAnnotation } from "./decode-openai-chat-response.js";
 import { mapOpenAiChatFinishReason } from "./map-openai-chat-finish-reason.js";
 import { openAiChatProtocol } from "./types.js";
@@ -40,7 +42,10 @@ const startFields = ["system_fingerprint", "service_tier", "prompt_filter_result
  * a real chunk); parallel tool calls by `index`, and upstreams that send every call with index 0 (a new `id` under
  * the same index starts a new call); `reasoning_content`, OpenRouter `reasoning` / `reasoning_details`; in-band
  * `{"error": …}` chunks; malformed JSON (an `error` event, never a throw). `finish` is emitted at `[DONE]` (or at
- * the end of a stream that gave a finish_reason) so a usage chunk after the finish_reason is on it.
+ * the end of a stream that gave a finish_reason) so a usage chunk after the finish_reason is on it. Artefacts in
+ * `reasoning_details` are read with `untagReasoningArtefact`; reasoning-start names the block's origin (Chat's, or
+ * the artefact's that opens it) and a later artefact of another origin carries its own; a bare origin tag (unsigned
+ * reasoning of another origin) sets no artefact, only the block's origin (on reasoning-end when read late).
  * @see https://platform.openai.com/docs/api-reference/chat-streaming/streaming
  */
 export function createOpenAiChatStreamDecoder(): StreamDecoder {
@@ -51,6 +56,10 @@ export function createOpenAiChatStreamDecoder(): StreamDecoder {
   let textBlock: number | undefined;
   let textCitations: Citation[] = [];
   let reasoningBlock: number | undefined;
+  /** The open reasoning block's origin, as its reasoning-start gave it. */
+  let reasoningOrigin: ReasoningOrigin = { protocol: openAiChatProtocol };
+  /** A bare origin tag's origin read after the block's reasoning-start, for its reasoning-end (stream-event.ts). */
+  let lateOrigin: ReasoningOrigin | undefined;
   const toolCalls = new Map<number, ToolCallState>();
   const startExtensions: WireObject = {};
   let finishReason: FinishReason | undefined;
@@ -79,18 +88,37 @@ export function createOpenAiChatStreamDecoder(): StreamDecoder {
     textCitations = [];
   }
 
-  function closeReasoning(events: StreamEvent[], encryptedContent?: string): void {
+  function closeReasoning(events: StreamEvent[], encrypted?: { artefact: string; origin: ReasoningOrigin }): void {
     if (reasoningBlock === undefined) return;
-    events.push(encryptedContent === undefined ? { type: "reasoning-end", index: reasoningBlock } : { type: "reasoning-end", index: reasoningBlock, encryptedContent });
+    const end: StreamEvent & { type: "reasoning-end" } = { type: "reasoning-end", index: reasoningBlock };
+    if (encrypted !== undefined) {
+      end.encryptedContent = encrypted.artefact;
+      if (encrypted.origin.protocol !== reasoningOrigin.protocol) end.origin = encrypted.origin;
+    } else if (lateOrigin !== undefined) {
+      end.origin = lateOrigin;
+    }
+    events.push(end);
     reasoningBlock = undefined;
+    lateOrigin = undefined;
   }
 
-  function openReasoning(events: StreamEvent[]): number {
+  /**
+   * The open reasoning block, opened if needed. Any reasoning block may get `reasoning_details` artefacts, so its
+   * reasoning-start names an origin: the given artefact's when one opens it, else Chat's.
+   */
+  function openReasoning(events: StreamEvent[], origin?: ReasoningOrigin): number {
     if (reasoningBlock !== undefined) return reasoningBlock;
     closeText(events);
     reasoningBlock = nextBlock++;
-    events.push({ type: "reasoning-start", index: reasoningBlock });
+    reasoningOrigin = origin ?? { protocol: openAiChatProtocol };
+    lateOrigin = undefined;
+    events.push({ type: "reasoning-start", index: reasoningBlock, origin: reasoningOrigin });
     return reasoningBlock;
+  }
+
+  /** A bare origin tag read inside an open reasoning block: its origin goes on the block's reasoning-end. */
+  function noteLateOrigin(origin: ReasoningOrigin): void {
+    if (reasoningBlock !== undefined && origin.protocol !== reasoningOrigin.protocol) lateOrigin = origin;
   }
 
   function text(events: StreamEvent[], delta: string): void {
@@ -166,12 +194,22 @@ export function createOpenAiChatStreamDecoder(): StreamDecoder {
     if (!isWireObject(entry)) return;
     switch (entry["type"]) {
       case "reasoning.text": {
+        const signature = typeof entry["signature"] === "string" && entry["signature"] !== "" ? untagReasoningArtefact(entry["signature"], openAiChatProtocol) : undefined;
         if (typeof entry["text"] === "string" && entry["text"] !== "") {
-          events.push({ type: "reasoning-delta", index: openReasoning(events), text: entry["text"] });
+          events.push({ type: "reasoning-delta", index: openReasoning(events, signature?.origin), text: entry["text"] });
         }
-        if (typeof entry["signature"] === "string" && entry["signature"] !== "") {
-          const { artefact } = untagReasoningArtefact(entry["signature"], openAiChatProtocol);
-          events.push({ type: "reasoning-signature", index: openReasoning(events), signature: artefact });
+        if (signature !== undefined && signature.artefact === "") {
+          // A bare origin tag names the origin of unsigned reasoning (on reasoning-start when its text opened the
+          // block, else on reasoning-end); without reasoning it means nothing.
+          noteLateOrigin(signature.origin);
+        } else if (signature !== undefined) {
+          const index = openReasoning(events, signature.origin);
+          // The block opened earlier (text before the signature) with another origin: the signature says its own.
+          events.push(
+            signature.origin.protocol === reasoningOrigin.protocol
+              ? { type: "reasoning-signature", index, signature: signature.artefact }
+              : { type: "reasoning-signature", index, signature: signature.artefact, origin: signature.origin },
+          );
         }
         return;
       }
@@ -182,17 +220,19 @@ export function createOpenAiChatStreamDecoder(): StreamDecoder {
         return;
       case "reasoning.encrypted": {
         if (typeof entry["data"] !== "string") return;
-        const { artefact } = untagReasoningArtefact(entry["data"], openAiChatProtocol);
-        const format = entry["format"];
-        if (typeof format === "string" && format.startsWith("anthropic")) {
+        const untagged = untagReasoningArtefact(entry["data"], openAiChatProtocol);
+        if (untagged.artefact === "" && untagged.origin.protocol !== openAiChatProtocol) {
+          // A bare origin tag: no payload, only the origin of the open block's reasoning.
+          noteLateOrigin(untagged.origin);
+        } else if (isRedactedFormat(entry["format"])) {
           // Redacted thinking is a block of its own.
           closeReasoning(events);
           closeText(events);
           const block = nextBlock++;
-          events.push({ type: "reasoning-start", index: block, redactedData: artefact }, { type: "reasoning-end", index: block });
+          events.push({ type: "reasoning-start", index: block, redactedData: untagged.artefact, origin: untagged.origin }, { type: "reasoning-end", index: block });
         } else {
-          openReasoning(events);
-          closeReasoning(events, artefact);
+          openReasoning(events, untagged.origin);
+          closeReasoning(events, untagged);
         }
         return;
       }

@@ -1,6 +1,7 @@
 import type { ReasoningOrigin, ReasoningPart } from "../../unified/index.js";
 import { isWireObject, type WireObject } from "../common/index.js";
 import { readChatExtensions } from "./convert-openai-chat-extensions.js";
+import { isRedactedFormat } from "./decode-openai-chat-reasoning-details.js";
 import type { ChatWireReasoningDetail } from "./types.js";
 
 /**
@@ -45,8 +46,8 @@ function recordedEntries(part: ReasoningPart, records: WireObject[], writeArtefa
       entry["summary"] = part.summary?.[summaryIndex] ?? "";
       summaryIndex += 1;
     } else {
-      const format = record["format"];
-      const data = typeof format === "string" && format.startsWith("anthropic") ? part.redactedData : part.encryptedContent;
+      // The same rule as the decoder's: the recorded format says which kind the entry held.
+      const data = isRedactedFormat(record["format"]) ? part.redactedData : part.encryptedContent;
       if (data !== undefined) entry["data"] = writeArtefact(data);
     }
     if (part.id !== undefined) entry["id"] = part.id;
@@ -74,13 +75,24 @@ function canonicalEntries(part: ReasoningPart, writeArtefact: (artefact: string)
     withId({ type: "reasoning.encrypted", data: writeArtefact(part.redactedData), format: "anthropic-claude-v1" });
   }
   if (part.encryptedContent !== undefined) {
-    withId({ type: "reasoning.encrypted", data: writeArtefact(part.encryptedContent), format });
+    // Never an anthropic format for an encrypted payload, even of Anthropic origin: it would read back as redacted.
+    withId({ type: "reasoning.encrypted", data: writeArtefact(part.encryptedContent), format: encryptedDetailFormat(part.origin) });
   }
   return entries;
 }
 
+/**
+ * The `format` of a `reasoning.encrypted` entry holding an encrypted payload (not redacted thinking): its origin's,
+ * but never an anthropic one, since the decoder reads an anthropic format as redacted thinking (the origin itself
+ * rides in the data's tag).
+ */
+export function encryptedDetailFormat(origin: ReasoningOrigin | undefined): string {
+  const format = formatForOrigin(origin);
+  return isRedactedFormat(format) ? "unknown" : format;
+}
+
 /** OpenRouter's `format` names for where reasoning came from. */
-function formatForOrigin(origin: ReasoningOrigin | undefined): string {
+export function formatForOrigin(origin: ReasoningOrigin | undefined): string {
   const protocol = origin?.protocol;
   switch (protocol) {
     case "anthropic-messages":

@@ -66,23 +66,45 @@ describe("createOpenAiChatStreamEncoder", () => {
     expect(out).toEqual([delta({ role: "assistant", content: "" }), delta({ content: "Hi" }), delta({}, "length"), "[DONE]"]);
   });
 
-  it("writes reasoning as reasoning_content plus reasoning_details for signature, redacted and encrypted payloads", () => {
+  it("writes reasoning as reasoning_content plus reasoning_details, artefacts tagged with their origin", () => {
     const out = frames([
       { type: "start", id: "msg_1", model: "claude", created: 1_700_000_000 },
-      { type: "reasoning-start", index: 0 },
+      { type: "reasoning-start", index: 0, origin: { protocol: "anthropic-messages" } },
       { type: "reasoning-delta", index: 0, text: "Think" },
       { type: "reasoning-signature", index: 0, signature: "EqQB" },
       { type: "reasoning-end", index: 0 },
-      { type: "reasoning-start", index: 1, redactedData: "opaque" },
-      { type: "reasoning-end", index: 1, encryptedContent: "gAAA" },
+      { type: "reasoning-start", index: 1, redactedData: "opaque", origin: { protocol: "anthropic-messages" } },
+      { type: "reasoning-end", index: 1, encryptedContent: "gAAA", origin: { protocol: "openai-responses" } },
       { type: "finish", finishReason: { unified: "stop", raw: "end_turn" } },
     ]);
     expect(out).toEqual([
       delta({ role: "assistant", content: "" }),
       delta({ reasoning_content: "Think" }),
-      delta({ reasoning_details: [{ type: "reasoning.text", text: "", signature: "EqQB", format: "unknown" }] }),
-      delta({ reasoning_details: [{ type: "reasoning.encrypted", data: "opaque", format: "anthropic-claude-v1" }] }),
-      delta({ reasoning_details: [{ type: "reasoning.encrypted", data: "gAAA", format: "openai-responses-v1" }] }),
+      delta({ reasoning_details: [{ type: "reasoning.text", text: "", signature: "swy1.anthropic-messages.EqQB", format: "anthropic-claude-v1" }] }),
+      delta({ reasoning_details: [{ type: "reasoning.encrypted", data: "swy1.anthropic-messages.opaque", format: "anthropic-claude-v1" }] }),
+      delta({ reasoning_details: [{ type: "reasoning.encrypted", data: "swy1.openai-responses.gAAA", format: "openai-responses-v1" }] }),
+      delta({}, "stop"),
+      "[DONE]",
+    ]);
+  });
+
+  it("writes artefacts without an origin as Chat's own (untagged) and redacted data known only at reasoning-end", () => {
+    const out = frames([
+      { type: "start", id: "msg_1", model: "claude", created: 1_700_000_000 },
+      { type: "reasoning-start", index: 0, id: "rs_1" },
+      { type: "reasoning-signature", index: 0, signature: "EqQB" },
+      { type: "reasoning-end", index: 0, redactedData: "late", encryptedContent: "gAAA" },
+      { type: "finish", finishReason: { unified: "stop", raw: "end_turn" } },
+    ]);
+    expect(out).toEqual([
+      delta({ role: "assistant", content: "" }),
+      delta({ reasoning_details: [{ type: "reasoning.text", text: "", signature: "EqQB", format: "unknown", id: "rs_1" }] }),
+      delta({
+        reasoning_details: [
+          { type: "reasoning.encrypted", data: "late", format: "anthropic-claude-v1", id: "rs_1" },
+          { type: "reasoning.encrypted", data: "gAAA", format: "unknown", id: "rs_1" },
+        ],
+      }),
       delta({}, "stop"),
       "[DONE]",
     ]);

@@ -1,6 +1,8 @@
 import {
   argumentsToCustomInput,
+  artefactForProtocol,
   type EncodeResponseOptions,
+  type ReasoningOrigin,
   type StreamEncoder,
   type StreamEvent,
   type StreamStartEvent,
@@ -10,6 +12,7 @@ import {
 import { serializeSseFrame } from "../common/index.js";
 import { convertUnifiedUsageToOpenAiChat } from "./convert-openai-chat-usage.js";
 import { encodeOpenAiChatErrorObject } from "./encode-openai-chat-error.js";
+import { encryptedDetailFormat, formatForOrigin } from "./encode-openai-chat-reasoning-details.js";
 import { clientToolCallId, customToolNamesOf, encodeAnnotations } from "./encode-openai-chat-response.js";
 import { mapUnifiedFinishReasonToOpenAiChat } from "./map-openai-chat-finish-reason.js";
 import { openAiChatProtocol, type ChatWireObject } from "./types.js";
@@ -34,8 +37,9 @@ const done = "data: [DONE]\n\n";
  * `finish_reason` on a final chunk (the openai SDK's stream helper throws without it), a usage chunk with empty
  * `choices` when the client asked for `stream_options.include_usage`, then `data: [DONE]`. Errors become an
  * `{"error": …}` chunk and `[DONE]`; `end()` without a terminal event does the same (never a silent close).
- * Reasoning signatures and payloads go out in OpenRouter-style `reasoning_details` deltas. Stream events carry no
- * reasoning origin, so artefacts are written as received (untagged).
+ * Reasoning signatures and payloads go out in OpenRouter-style `reasoning_details` deltas whenever they arrive (a
+ * redacted or encrypted payload known only at reasoning-end too), written with `artefactForProtocol`: tagged with
+ * their origin (the event's, else the block's reasoning-start's) when it is not Chat, so they come back to it.
  * @see https://platform.openai.com/docs/api-reference/chat-streaming/streaming
  */
 export function createOpenAiChatStreamEncoder(options: EncodeResponseOptions = {}): StreamEncoder {
@@ -47,6 +51,8 @@ export function createOpenAiChatStreamEncoder(options: EncodeResponseOptions = {
   let started = false;
   let terminated = false;
   const toolCalls = new Map<number, ToolCallStream>();
+  /** Open reasoning blocks: the origin and item id their reasoning-start gave. */
+  const reasoningBlocks = new Map<number, { origin: ReasoningOrigin | undefined; id: string | undefined }>();
   let nextToolIndex = 0;
   let usage: Usage | undefined;
 
@@ -90,15 +96,29 @@ export function createOpenAiChatStreamEncoder(options: EncodeResponseOptions = {
         return annotations.length === 0 ? "" : chunk({ annotations });
       }
       case "reasoning-start":
+        reasoningBlocks.set(event.index, { origin: event.origin, id: event.id });
         if (event.redactedData === undefined) return "";
-        return chunk({ reasoning_details: [withId({ type: "reasoning.encrypted", data: event.redactedData, format: "anthropic-claude-v1" }, event.id)] });
+        return chunk({ reasoning_details: [redactedDetail(event.redactedData, event.origin, event.id)] });
       case "reasoning-delta":
         return event.text === "" ? "" : chunk({ reasoning_content: event.text });
-      case "reasoning-signature":
-        return chunk({ reasoning_details: [{ type: "reasoning.text", text: "", signature: event.signature, format: "unknown" }] });
-      case "reasoning-end":
-        if (event.encryptedContent === undefined) return "";
-        return chunk({ reasoning_details: [{ type: "reasoning.encrypted", data: event.encryptedContent, format: "openai-responses-v1" }] });
+      case "reasoning-signature": {
+        const block = reasoningBlocks.get(event.index);
+        const origin = event.origin ?? block?.origin;
+        const signature = artefactForProtocol(event.signature, origin, openAiChatProtocol);
+        return chunk({ reasoning_details: [withId({ type: "reasoning.text", text: "", signature, format: formatForOrigin(origin) }, block?.id)] });
+      }
+      case "reasoning-end": {
+        const block = reasoningBlocks.get(event.index);
+        reasoningBlocks.delete(event.index);
+        const origin = event.origin ?? block?.origin;
+        const details: ChatWireObject[] = [];
+        if (event.redactedData !== undefined) details.push(redactedDetail(event.redactedData, origin, block?.id));
+        if (event.encryptedContent !== undefined) {
+          const data = artefactForProtocol(event.encryptedContent, origin, openAiChatProtocol);
+          details.push(withId({ type: "reasoning.encrypted", data, format: encryptedDetailFormat(origin) }, block?.id));
+        }
+        return details.length === 0 ? "" : chunk({ reasoning_details: details });
+      }
       case "tool-call-start": {
         const unwrap = event.kind === "function" && customToolNames.has(event.name);
         // Custom calls go out whole at their end: the openai SDK accumulates only `function.arguments` fragments,
@@ -168,6 +188,11 @@ export function createOpenAiChatStreamEncoder(options: EncodeResponseOptions = {
       return serializeSseFrame({ error: encodeOpenAiChatErrorObject(error) }) + done;
     },
   };
+}
+
+/** Anthropic redacted thinking as a `reasoning.encrypted` detail; its anthropic `format` is how decoders tell it apart. */
+function redactedDetail(data: string, origin: ReasoningOrigin | undefined, id: string | undefined): ChatWireObject {
+  return withId({ type: "reasoning.encrypted", data: artefactForProtocol(data, origin, openAiChatProtocol), format: "anthropic-claude-v1" }, id);
 }
 
 function withId(entry: ChatWireObject, id: string | undefined): ChatWireObject {

@@ -96,7 +96,8 @@ describe("decodeOpenAiChatResponse: content", () => {
       { type: "text", text: "A" },
       { type: "text", text: "B" },
     ]);
-    expect(decode(completion({ content: "x", reasoning: "because" })).output[0]).toEqual({ type: "reasoning", text: "because" });
+    // Upstream reasoning is Chat's, artefact or not, so that clients of other protocols record its origin.
+    expect(decode(completion({ content: "x", reasoning: "because" })).output[0]).toEqual({ type: "reasoning", text: "because", origin: { protocol: "openai-chat" } });
   });
 
   it("maps finish reasons both ways", () => {

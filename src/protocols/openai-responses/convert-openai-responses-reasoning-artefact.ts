@@ -1,5 +1,6 @@
 import {
   artefactForProtocol,
+  originTagForProtocol,
   untagReasoningArtefact,
   type ReasoningOrigin,
   type ReasoningPart,
@@ -20,18 +21,25 @@ const encryptedPrefix = "encrypted:";
 /** The artefact fields of a reasoning part. */
 export type ReasoningArtefacts = Pick<ReasoningPart, "signature" | "redactedData" | "encryptedContent" | "origin">;
 
-/** Reads `encrypted_content` as received: own artefacts stay encrypted content, tagged ones regain their kind. */
+/**
+ * Reads `encrypted_content` as received: own artefacts stay encrypted content, tagged ones regain their kind, and a
+ * bare origin tag (unsigned reasoning of another origin, see encodeResponsesEncryptedContent) gives the origin only.
+ */
 export function decodeResponsesEncryptedContent(value: string): ReasoningArtefacts {
   const { artefact, origin } = untagReasoningArtefact(value, responsesProtocol);
   if (origin.protocol === responsesProtocol) return { encryptedContent: artefact, origin };
+  if (artefact === "") return { origin };
   if (artefact.startsWith(redactedPrefix)) return { redactedData: artefact.slice(redactedPrefix.length), origin };
   if (artefact.startsWith(encryptedPrefix)) return { encryptedContent: artefact.slice(encryptedPrefix.length), origin };
   return { signature: artefact, origin };
 }
 
 /**
- * The `encrypted_content` to show a Responses client for a reasoning part (undefined when it has no artefact).
- * A part carries at most one artefact in practice; a second one of a foreign origin cannot fit and is reported.
+ * The `encrypted_content` to show a Responses client for a reasoning part. A part carries at most one artefact in
+ * practice; a second one of a foreign origin cannot fit and is reported. Reasoning of a foreign origin without any
+ * artefact gets the bare origin tag (`swy1.openai-chat.`): clients replay reasoning items with their
+ * encrypted_content, so the origin comes back and a Chat upstream has its reasoning_content replayed. Own reasoning
+ * without an artefact gets none (undefined).
  */
 export function encodeResponsesEncryptedContent(
   artefacts: ReasoningArtefacts,
@@ -60,5 +68,36 @@ export function encodeResponsesEncryptedContent(
     }
     written = artefactForProtocol(`${prefix}${value}`, origin, responsesProtocol);
   }
-  return written;
+  return written ?? originTagForProtocol(origin, responsesProtocol);
+}
+
+/** An artefact collected from stream events, with the origin they gave it (none: Responses' own). */
+export interface StreamArtefact {
+  value: string;
+  origin: ReasoningOrigin | undefined;
+}
+
+/** The artefacts a streamed reasoning block collected, by kind. */
+export type StreamArtefacts = Partial<Record<"signature" | "redactedData" | "encryptedContent", StreamArtefact>>;
+
+/**
+ * A streamed block's artefacts as the fields of one reasoning part. A part has one origin (and encrypted_content one
+ * slot), so an artefact whose origin differs from the first one's cannot be written and is dropped with a warning.
+ */
+export function mergeResponsesStreamArtefacts(artefacts: StreamArtefacts, warnings: UnifiedWarning[], path: string): ReasoningArtefacts {
+  const merged: ReasoningArtefacts = {};
+  let first: StreamArtefact | undefined;
+  for (const kind of ["signature", "redactedData", "encryptedContent"] as const) {
+    const artefact = artefacts[kind];
+    if (artefact === undefined) continue;
+    if (first === undefined) {
+      first = artefact;
+      if (artefact.origin !== undefined) merged.origin = artefact.origin;
+    } else if ((artefact.origin?.protocol ?? responsesProtocol) !== (first.origin?.protocol ?? responsesProtocol)) {
+      warnings.push({ code: "reasoning-artefact-dropped", message: `reasoning artefacts of two origins do not fit one encrypted_content`, path });
+      continue;
+    }
+    merged[kind] = artefact.value;
+  }
+  return merged;
 }

@@ -16,6 +16,7 @@ import {
 } from "./decode-openai-responses-items.js";
 import { decodeResponsesErrorCode } from "./map-openai-responses-error-code.js";
 import { decodeResponsesFinishReason } from "./map-openai-responses-finish-reason.js";
+import { responsesProtocol } from "./types.js";
 
 /** Response fields with a unified home; the rest (tools, text, reasoning, store…) stays in extensions. */
 const responseConsumed = new Set(["id", "object", "created_at", "model", "output", "usage", "status", "incomplete_details"]);
@@ -96,8 +97,13 @@ function decodeResponsesOutputItem(value: unknown, path: string): OutputPart[] {
       return [decodeResponsesToolCallItem(item, path, "function")];
     case "custom_tool_call":
       return [decodeResponsesToolCallItem(item, path, "custom")];
-    case "reasoning":
-      return [decodeResponsesReasoningItem(item, path)];
+    case "reasoning": {
+      // Reasoning the upstream produced is Responses' unless its encrypted_content's tag says otherwise, artefact or
+      // not (as the stream decoder's reasoning-start says), so a client-facing encoder of another protocol records it.
+      const part = decodeResponsesReasoningItem(item, path);
+      part.origin ??= { protocol: responsesProtocol };
+      return [part];
+    }
     default:
       return [nativeItemPart(item)];
   }

@@ -1,10 +1,10 @@
-import { flattenToolName, splitToolCallId, type StreamEvent } from "../../unified/index.js";
+import { flattenToolName, splitToolCallId, type ReasoningOrigin, type StreamEvent } from "../../unified/index.js";
 import { isWireObject, type WireObject } from "../common/index.js";
 import { makeResponsesExtensions } from "./convert-openai-responses-extensions.js";
 import { decodeResponsesEncryptedContent } from "./convert-openai-responses-reasoning-artefact.js";
 import { decodeResponsesAnnotation } from "./decode-openai-responses-content.js";
 import { nativeItemPart } from "./decode-openai-responses-items.js";
-import type { ResponsesWireShape } from "./types.js";
+import { responsesProtocol, type ResponsesWireShape } from "./types.js";
 
 interface TextBlock {
   index: number;
@@ -23,6 +23,10 @@ interface ReasoningState {
   open: boolean;
   summarySeen: Set<number>;
   contentSeen: boolean;
+  /** The origin its reasoning-start gave (from the added item's encrypted_content, else Responses). */
+  origin: ReasoningOrigin;
+  /** Redacted data already given on reasoning-start (the added item had it). */
+  redactedData: string | undefined;
 }
 interface ToolState {
   kind: "tool";
@@ -75,17 +79,15 @@ export function createResponsesItemTracker(): ResponsesItemTracker {
         break;
       }
       case "reasoning": {
-        state = { kind: "reasoning", index: nextIndex++, open: true, summarySeen: new Set(), contentSeen: false };
-        const event: StreamEvent = { type: "reasoning-start", index: state.index };
-        if (typeof item["id"] === "string") event.id = item["id"];
+        // The added item carries encrypted_content when the client asked for it (OpenAI's is provisional: the final
+        // one comes on output_item.done); its origin stands for the block. Without one the block is Responses'.
         const encrypted = item["encrypted_content"];
-        if (typeof encrypted === "string") {
-          // The added item already carries encrypted_content when the client asked for it: its origin is known
-          // from the start, so encoders of other protocols can tag the artefacts that follow.
-          const artefacts = decodeResponsesEncryptedContent(encrypted);
-          if (artefacts.origin !== undefined) event.origin = artefacts.origin;
-          if (artefacts.redactedData !== undefined) event.redactedData = artefacts.redactedData;
-        }
+        const artefacts = typeof encrypted === "string" ? decodeResponsesEncryptedContent(encrypted) : undefined;
+        const origin = artefacts?.origin ?? { protocol: responsesProtocol };
+        state = { kind: "reasoning", index: nextIndex++, open: true, summarySeen: new Set(), contentSeen: false, origin, redactedData: artefacts?.redactedData };
+        const event: StreamEvent = { type: "reasoning-start", index: state.index, origin };
+        if (typeof item["id"] === "string") event.id = item["id"];
+        if (artefacts?.redactedData !== undefined) event.redactedData = artefacts.redactedData;
         out.push(event);
         break;
       }
@@ -242,9 +244,18 @@ export function createResponsesItemTracker(): ResponsesItemTracker {
     if (summaryList !== undefined) end.summary = summary;
     const encrypted = item["encrypted_content"];
     if (typeof encrypted === "string") {
+      // The final artefact is read here. An origin other than the one reasoning-start gave rides on its own event.
       const artefacts = decodeResponsesEncryptedContent(encrypted);
-      if (artefacts.signature !== undefined) out.push({ type: "reasoning-signature", index: state.index, signature: artefacts.signature });
+      const origin = artefacts.origin !== undefined && artefacts.origin.protocol !== state.origin.protocol ? artefacts.origin : undefined;
+      if (artefacts.signature !== undefined) {
+        out.push(origin === undefined ? { type: "reasoning-signature", index: state.index, signature: artefacts.signature } : { type: "reasoning-signature", index: state.index, signature: artefacts.signature, origin });
+      }
+      // Redacted data first seen on output_item.done goes on reasoning-end (never lost, never given twice).
+      if (artefacts.redactedData !== undefined && artefacts.redactedData !== state.redactedData) end.redactedData = artefacts.redactedData;
       if (artefacts.encryptedContent !== undefined) end.encryptedContent = artefacts.encryptedContent;
+      // A bare origin tag (no artefact at all) still names the origin of the block's reasoning (stream-event.ts).
+      const bare = artefacts.signature === undefined && artefacts.redactedData === undefined && artefacts.encryptedContent === undefined;
+      if (origin !== undefined && (bare || end.redactedData !== undefined || end.encryptedContent !== undefined)) end.origin = origin;
     }
     state.open = false;
     out.push(end);

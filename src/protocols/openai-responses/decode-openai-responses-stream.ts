@@ -20,7 +20,10 @@ const startConsumed = new Set(["id", "object", "created_at", "model", "output", 
  * Decodes a Responses SSE stream into unified events. Events are told apart by their JSON `type` (recorded chunk
  * logs have no `event:` lines). Blocks open in the order items and content parts appear; `response.completed` /
  * `response.incomplete` finish, `response.failed` and `error` fail (Codex's in-band `server_is_overloaded` becomes
- * `overloaded`). Content that arrives only in `output_item.done` or in the terminal response is still emitted.
+ * `overloaded`). Content that arrives only in `output_item.done` or in the terminal response is still emitted,
+ * reasoning artefacts included: a reasoning-start names the origin of the added item's encrypted_content (else
+ * Responses'), and the final encrypted_content read on output_item.done goes on reasoning-signature /
+ * reasoning-end (`encryptedContent`, `redactedData`) with its own origin when that differs.
  * @see https://platform.openai.com/docs/api-reference/responses-streaming
  */
 export function createOpenAiResponsesStreamDecoder(): StreamDecoder {

@@ -1,12 +1,11 @@
-import type { ProtocolId, ReasoningOrigin, ReasoningPart, StreamEvent, ToolCallPart } from "../../unified/index.js";
+import type { ReasoningOrigin, ReasoningPart, StreamEvent, ToolCallPart } from "../../unified/index.js";
 import type { WireObject } from "../common/index.js";
 import { readWireShape } from "./convert-openai-responses-extensions.js";
-import { encodeResponsesEncryptedContent } from "./convert-openai-responses-reasoning-artefact.js";
+import { encodeResponsesEncryptedContent, mergeResponsesStreamArtefacts, type StreamArtefact, type StreamArtefacts } from "./convert-openai-responses-reasoning-artefact.js";
 import { encodeResponsesAnnotations } from "./encode-openai-responses-content.js";
 import { encodeResponsesReasoningOutputItem, encodeResponsesToolCallItem } from "./encode-openai-responses-items.js";
 import { encodeNativeItem, startMessageItem, type OutputEncodingContext } from "./encode-openai-responses-output.js";
-import type { ResponsesFrameWriter } from "./encode-openai-responses-stream.js";
-import { responsesProtocol } from "./types.js";
+import type { ResponsesFrameWriter } from "./serialize-openai-responses-stream-frame.js";
 
 type BlockEvent = Extract<StreamEvent, { index: number }>;
 
@@ -34,10 +33,10 @@ interface ReasoningBlock {
   openSummary: number | undefined;
   text: string;
   contentOpen: boolean;
-  signature?: string;
-  redactedData?: string;
-  /** Where the block's artefacts come from: the reasoning-start's `origin`, else the protocol its extensions name. */
+  /** The reasoning-start's `origin`: where the block's artefacts come from unless their own event says otherwise. */
   origin?: ReasoningOrigin;
+  signature?: StreamArtefact;
+  redactedData?: StreamArtefact;
 }
 interface ToolBlock {
   kind: "tool";
@@ -64,11 +63,10 @@ export interface BlockWriterOptions {
   /** The response's output items so far, shared with the terminal response object. */
   output: WireObject[];
   context: OutputEncodingContext;
-  streamOrigin: ProtocolId | undefined;
 }
 
 /** Makes the item writer of one Responses stream. */
-export function createResponsesBlockWriter({ frame, output, context, streamOrigin }: BlockWriterOptions): ResponsesBlockWriter {
+export function createResponsesBlockWriter({ frame, output, context }: BlockWriterOptions): ResponsesBlockWriter {
   const blocks = new Map<number, Block>();
   const pendingMessages = new Set<MessageState>();
   let message: MessageState | undefined;
@@ -143,29 +141,19 @@ export function createResponsesBlockWriter({ frame, output, context, streamOrigi
     const outputIndex = output.length;
     const itemId = event.id ?? `rs_${suffix(outputIndex)}`;
     const block: ReasoningBlock = { kind: "reasoning", outputIndex, itemId, summary: [], openSummary: undefined, text: "", contentOpen: false };
-    const named = event.origin?.protocol ?? streamOriginOfExtensions(event.extensions);
     if (event.origin !== undefined) block.origin = event.origin;
-    else if (named !== undefined) block.origin = { protocol: named };
     blocks.set(event.index, block);
     const item: WireObject = { id: itemId, type: "reasoning", summary: [] };
     if (event.redactedData !== undefined) {
-      // Redacted data is known from the start: the added item carries it already, as the API does.
-      block.redactedData = event.redactedData;
-      const encrypted = encodeResponsesEncryptedContent({ redactedData: event.redactedData, origin: foreignOrigin(block) }, context.warnings);
+      // Known from the start: the added item carries its encrypted_content already, as OpenAI's does. No origin
+      // means Responses' own (artefactForProtocol), where redacted data cannot exist: dropped, with the warning
+      // given once, by output_item.done.
+      block.redactedData = { value: event.redactedData, origin: block.origin };
+      const encrypted = encodeResponsesEncryptedContent({ redactedData: event.redactedData, origin: block.origin }, []);
       if (encrypted !== undefined) item["encrypted_content"] = encrypted;
     }
     output.push(item);
     return text + frame("response.output_item.added", { output_index: outputIndex, item });
-  };
-
-  /**
-   * The origin of a signature or redacted data. Responses makes neither, so one claiming Responses (or none) is
-   * tagged with the upstream protocol when the start event named one, else with Anthropic's (the usual source of
-   * signed thinking).
-   */
-  const foreignOrigin = (block: ReasoningBlock): ReasoningOrigin => {
-    if (block.origin !== undefined && block.origin.protocol !== responsesProtocol) return block.origin;
-    return { protocol: streamOrigin !== undefined && streamOrigin !== responsesProtocol ? streamOrigin : "anthropic-messages" };
   };
 
   const closeSummary = (block: ReasoningBlock): string => {
@@ -206,7 +194,7 @@ export function createResponsesBlockWriter({ frame, output, context, streamOrigi
     return text + frame("response.reasoning_summary_text.delta", { item_id: block.itemId, output_index: block.outputIndex, summary_index: summaryIndex, delta });
   };
 
-  const reasoningEnd = (block: ReasoningBlock, event: { encryptedContent?: string; summary?: string[] }): string => {
+  const reasoningEnd = (block: ReasoningBlock, event: Omit<Extract<StreamEvent, { type: "reasoning-end" }>, "type" | "index">): string => {
     let text = closeSummary(block);
     if (block.contentOpen) {
       const where = { item_id: block.itemId, output_index: block.outputIndex, content_index: 0 };
@@ -214,13 +202,24 @@ export function createResponsesBlockWriter({ frame, output, context, streamOrigi
       text += frame("response.content_part.done", { ...where, part: { type: "reasoning_text", text: block.text } });
     }
     const part: ReasoningPart = { type: "reasoning", text: block.text, summary: event.summary ?? block.summary, id: block.itemId };
-    if (block.signature !== undefined) part.signature = block.signature;
-    if (block.redactedData !== undefined) part.redactedData = block.redactedData;
-    if (event.encryptedContent !== undefined) part.encryptedContent = event.encryptedContent;
-    if (part.signature !== undefined || part.redactedData !== undefined) part.origin = foreignOrigin(block);
-    else if (block.origin !== undefined) part.origin = block.origin;
-    else if (streamOrigin !== undefined) part.origin = { protocol: streamOrigin };
-    const item = encodeResponsesReasoningOutputItem(part, context, { idSuffix: suffix(block.outputIndex), status: "completed" }, `output[${block.outputIndex}]`);
+    // Artefacts known only now (an encrypted payload, or redacted data a Responses upstream gave on output_item.done)
+    // have the end event's origin, else the block's.
+    const origin = event.origin ?? block.origin;
+    const path = `output[${block.outputIndex}]`;
+    const endRedacted: StreamArtefact | undefined = event.redactedData === undefined ? undefined : { value: event.redactedData, origin };
+    const redactedData = block.redactedData ?? endRedacted;
+    if (endRedacted !== undefined && redactedData !== endRedacted && endRedacted.value !== redactedData?.value) {
+      context.warnings.push({ code: "reasoning-artefact-dropped", message: "a second redacted payload does not fit encrypted_content", path });
+    }
+    const collected: StreamArtefacts = {};
+    if (block.signature !== undefined) collected.signature = block.signature;
+    if (redactedData !== undefined) collected.redactedData = redactedData;
+    if (event.encryptedContent !== undefined) collected.encryptedContent = { value: event.encryptedContent, origin };
+    const artefacts = mergeResponsesStreamArtefacts(collected, context.warnings, path);
+    Object.assign(part, artefacts);
+    // Without artefacts the end event's origin (a bare origin tag read late) still names the reasoning's.
+    if (part.origin === undefined && origin !== undefined) part.origin = origin;
+    const item = encodeResponsesReasoningOutputItem(part, context, { idSuffix: suffix(block.outputIndex), status: "completed" }, path);
     output[block.outputIndex] = item;
     return text + frame("response.output_item.done", { output_index: block.outputIndex, item });
   };
@@ -293,7 +292,7 @@ export function createResponsesBlockWriter({ frame, output, context, streamOrigi
         case "reasoning-delta":
           return block?.kind === "reasoning" && event.text !== "" ? reasoningDelta(block, event.text, event.summaryIndex) : "";
         case "reasoning-signature":
-          if (block?.kind === "reasoning") block.signature = event.signature;
+          if (block?.kind === "reasoning") block.signature = { value: event.signature, origin: event.origin ?? block.origin };
           return "";
         case "tool-call-start":
           return toolStart(event);
@@ -334,10 +333,4 @@ export function createResponsesBlockWriter({ frame, output, context, streamOrigi
       return text;
     },
   };
-}
-
-function streamOriginOfExtensions(extensions: Partial<Record<ProtocolId, unknown>> | undefined): ProtocolId | undefined {
-  if (extensions === undefined) return undefined;
-  const keys = Object.keys(extensions) as ProtocolId[];
-  return keys.length === 1 ? keys[0] : undefined;
 }

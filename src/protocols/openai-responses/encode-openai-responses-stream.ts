@@ -1,16 +1,14 @@
 import {
-  isProtocolId,
   type EncodeResponseOptions,
   type Extensions,
   type GatewayErrorCode,
-  type ProtocolId,
   type StreamEncoder,
   type StreamEvent,
   type StreamStartEvent,
   type Usage,
   type UnifiedWarning,
 } from "../../unified/index.js";
-import { serializeSseFrame, type WireObject } from "../common/index.js";
+import type { WireObject } from "../common/index.js";
 import { spreadWireFields } from "./convert-openai-responses-extensions.js";
 import { encodeResponsesUsage } from "./convert-openai-responses-usage.js";
 import { createItemEncodingContext } from "./encode-openai-responses-items.js";
@@ -20,22 +18,21 @@ import { createResponsesBlockWriter, type ResponsesBlockWriter } from "./encode-
 import { indexResponsesToolNames } from "./encode-openai-responses-tools.js";
 import { encodeResponsesErrorCode } from "./map-openai-responses-error-code.js";
 import { encodeResponsesFinishReason } from "./map-openai-responses-finish-reason.js";
-
-/** Writes one SSE frame of a Responses stream. */
-export type ResponsesFrameWriter = (type: string, payload: WireObject) => string;
+import { createResponsesFrameWriter } from "./serialize-openai-responses-stream-frame.js";
 
 /**
  * Encodes unified stream events as the Responses SSE stream that Codex and the openai SDK consume: `event:` lines,
  * an incrementing `sequence_number`, `response.created` / `response.in_progress`, per item `output_item.added` …
  * `output_item.done` (Codex reads content only from `output_item.done`), and a terminal `response.completed`,
  * `response.incomplete` (length, content filter) or `response.failed` carrying the full response with output and
- * usage. A stream that ends without a terminal event fails rather than closing silently.
+ * usage. A stream that ends without a terminal event fails rather than closing silently. Reasoning artefacts go into
+ * `encrypted_content` (on output_item.added too when known then), tagged with the origin their event, else their
+ * block's reasoning-start, gives; an artefact without one is Responses' own (nothing is guessed from the upstream).
  * @see https://platform.openai.com/docs/api-reference/responses-streaming
  */
 export function createOpenAiResponsesStreamEncoder(options: EncodeResponseOptions = {}): StreamEncoder {
   const warnings: UnifiedWarning[] = [];
   const now = options.now ?? Date.now;
-  let sequence = 0;
   let started = false;
   let terminated = false;
   let responseId = "";
@@ -47,7 +44,7 @@ export function createOpenAiResponsesStreamEncoder(options: EncodeResponseOption
   const output: WireObject[] = [];
   let blocks: ResponsesBlockWriter | undefined;
 
-  const frame: ResponsesFrameWriter = (type, payload) => serializeSseFrame({ type, sequence_number: sequence++, ...payload }, type);
+  const frame = createResponsesFrameWriter();
 
   const responseObject = (status: string): WireObject => {
     const response: WireObject = { ...echo };
@@ -76,7 +73,7 @@ export function createOpenAiResponsesStreamEncoder(options: EncodeResponseOption
       idBase: responsesIdBase(responseId),
       itemStatus: "completed",
     };
-    blocks = createResponsesBlockWriter({ frame, output, context, streamOrigin: streamOriginOf(event.extensions) });
+    blocks = createResponsesBlockWriter({ frame, output, context });
     return frame("response.created", { response: responseObject("in_progress") }) + frame("response.in_progress", { response: responseObject("in_progress") });
   };
 
@@ -136,14 +133,4 @@ export function createOpenAiResponsesStreamEncoder(options: EncodeResponseOption
       return text + fail("upstream_server", "the stream ended before the response completed", blocks as ResponsesBlockWriter);
     },
   };
-}
-
-/**
- * The protocol the upstream stream came from, when its start event says (its extensions are keyed by protocol).
- * Reasoning artefacts in stream events carry no origin, so this is how a foreign signature gets tagged.
- */
-function streamOriginOf(extensions: Extensions | undefined): ProtocolId | undefined {
-  if (extensions === undefined) return undefined;
-  const keys = Object.keys(extensions).filter((key) => isProtocolId(key));
-  return keys.length === 1 && keys[0] !== undefined && isProtocolId(keys[0]) ? keys[0] : undefined;
 }

@@ -96,6 +96,31 @@ describe("stream decoder", () => {
     ]);
   });
 
+  it("keeps redacted data first seen on output_item.done (on reasoning-end, with its origin) and never gives it twice", () => {
+    const late = { id: "rs_late", type: "reasoning", summary: [], encrypted_content: "swy1.anthropic-messages.redacted:b3Bx" };
+    const early = { id: "rs_early", type: "reasoning", summary: [], encrypted_content: "swy1.anthropic-messages.redacted:ZWFy" };
+    const own = { id: "rs_own", type: "reasoning", summary: [], encrypted_content: "gAAAfinal" };
+    const events = decode([
+      created,
+      { type: "response.output_item.added", output_index: 0, item: { id: "rs_late", type: "reasoning", summary: [] } },
+      { type: "response.output_item.done", output_index: 0, item: late },
+      { type: "response.output_item.added", output_index: 1, item: early },
+      { type: "response.output_item.done", output_index: 1, item: early },
+      { type: "response.output_item.added", output_index: 2, item: { ...own, encrypted_content: "gAAAprovisional" } },
+      { type: "response.output_item.done", output_index: 2, item: own },
+      completed([late, early, own]),
+    ]);
+    assertWellFormedStream(events);
+    expect(events.filter((event) => event.type.startsWith("reasoning-"))).toEqual([
+      { type: "reasoning-start", index: 0, id: "rs_late", origin: { protocol: "openai-responses" } },
+      { type: "reasoning-end", index: 0, summary: [], redactedData: "b3Bx", origin: { protocol: "anthropic-messages" } },
+      { type: "reasoning-start", index: 1, id: "rs_early", origin: { protocol: "anthropic-messages" }, redactedData: "ZWFy" },
+      { type: "reasoning-end", index: 1, summary: [] },
+      { type: "reasoning-start", index: 2, id: "rs_own", origin: { protocol: "openai-responses" } },
+      { type: "reasoning-end", index: 2, summary: [], encryptedContent: "gAAAfinal" },
+    ]);
+  });
+
   it("maps failures: Codex's in-band server_is_overloaded, flat and nested error events", () => {
     const failed = decode([created, { type: "response.failed", response: { id: "resp_s", status: "failed", error: { code: "server_is_overloaded", message: "busy" }, output: [] } }]);
     expect(failed.at(-1)).toEqual({ type: "error", error: { code: "overloaded", message: "busy", httpStatus: 503 } });
@@ -163,7 +188,7 @@ describe("stream encoder", () => {
   it("emits the full sequence Codex and the SDK need for another protocol's stream", () => {
     const frames = encode([
       { type: "start", id: "msg_01", model: "claude-x", created: 99, extensions: { "anthropic-messages": { container: null } } },
-      { type: "reasoning-start", index: 0 },
+      { type: "reasoning-start", index: 0, origin: { protocol: "anthropic-messages" } },
       { type: "reasoning-delta", index: 0, text: "think" },
       { type: "reasoning-signature", index: 0, signature: "c2ln" },
       { type: "reasoning-end", index: 0 },
@@ -276,9 +301,41 @@ describe("stream encoder", () => {
     const decoded = decode(parseSseText(sse).map((message) => JSON.parse(message.data) as unknown));
     expect(decoded.filter((event) => event.type === "reasoning-start" || event.type === "reasoning-signature")).toEqual([
       { type: "reasoning-start", index: 0, id: "rs_5_0", origin: { protocol: "anthropic-messages" }, redactedData: "b3BhcXVl" },
-      { type: "reasoning-start", index: 1, id: "rs_5_1" },
-      { type: "reasoning-signature", index: 1, signature: "Z3NpZw" },
+      // The added item had no encrypted_content: the block starts as Responses', and the signature read on
+      // output_item.done carries its own origin.
+      { type: "reasoning-start", index: 1, id: "rs_5_1", origin: { protocol: "openai-responses" } },
+      { type: "reasoning-signature", index: 1, signature: "Z3NpZw", origin: { protocol: "gemini" } },
     ]);
+  });
+
+  it("guesses no origin: an artefact without one is Responses' own, and artefacts on reasoning-end are written", () => {
+    const frames = encode([
+      // The start names Anthropic, but only an origin on the reasoning events counts.
+      { type: "start", id: "msg_g", extensions: { "anthropic-messages": { container: null } } },
+      { type: "reasoning-start", index: 0 },
+      { type: "reasoning-delta", index: 0, text: "t" },
+      { type: "reasoning-signature", index: 0, signature: "c2ln" },
+      { type: "reasoning-end", index: 0 },
+      { type: "reasoning-start", index: 1, origin: { protocol: "openai-responses" } },
+      { type: "reasoning-end", index: 1, redactedData: "b3Bx", origin: { protocol: "anthropic-messages" } },
+      { type: "reasoning-start", index: 2, origin: { protocol: "openai-responses" } },
+      { type: "reasoning-end", index: 2, encryptedContent: "gAAA" },
+      { type: "finish", finishReason: { unified: "stop", raw: null } },
+    ]);
+    const items = (type: string) => frames.filter((frame) => frame.event === type).map((frame) => frame.data["item"]);
+    expect(items("response.output_item.added")).toEqual([
+      { id: "rs_msg_g_0", type: "reasoning", summary: [] },
+      { id: "rs_msg_g_1", type: "reasoning", summary: [] },
+      { id: "rs_msg_g_2", type: "reasoning", summary: [] },
+    ]);
+    expect(items("response.output_item.done")).toEqual([
+      { type: "reasoning", id: "rs_msg_g_0", summary: [], content: [{ type: "reasoning_text", text: "t" }] },
+      { type: "reasoning", id: "rs_msg_g_1", summary: [], encrypted_content: "swy1.anthropic-messages.redacted:b3Bx" },
+      { type: "reasoning", id: "rs_msg_g_2", summary: [], encrypted_content: "gAAA" },
+    ]);
+    const codes = codec.createStreamEncoder({ request, now: () => 0 });
+    for (const event of [{ type: "start" }, { type: "reasoning-start", index: 0 }, { type: "reasoning-signature", index: 0, signature: "c2ln" }, { type: "reasoning-end", index: 0 }] as StreamEvent[]) codes.push(event);
+    expect(codes.warnings).toEqual([{ code: "reasoning-artefact-dropped", message: "reasoning signature without a foreign origin dropped", path: "output[0]" }]);
   });
 
   it("ends a length-limited stream with response.incomplete and an incomplete message", () => {
