@@ -8,6 +8,7 @@ import type { GatewayCall, GatewayResult, ModelListing } from "./gateway-call.js
 import { runCountTokens } from "./run-count-tokens.js";
 import { runEmbeddings } from "./run-embeddings.js";
 import { runGenerate, type GenerateReport } from "./run-generate.js";
+import { startRequestDeadline } from "./start-request-deadline.js";
 
 /** What the engine is built from; all of it injected so tests can substitute any piece. */
 export interface GatewayEngineOptions {
@@ -41,7 +42,7 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
       ...(options.catalog === undefined ? {} : { models: options.catalog }),
     });
     const target = { provider: resolved.provider, upstreamModel: resolved.upstreamModel };
-    const deadline = options.requestTimeoutMs === undefined ? undefined : startDeadline(call.signal, options.requestTimeoutMs);
+    const deadline = options.requestTimeoutMs === undefined ? undefined : startRequestDeadline(call.signal, options.requestTimeoutMs);
     const signal = deadline?.signal ?? call.signal;
     const context = { upstream: options.upstream, signal, now };
     const report: GenerateReport = { passthrough: false, warnings: [] };
@@ -136,29 +137,6 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
     },
     async close() {
       await options.upstream.close();
-    },
-  };
-}
-
-/**
- * The client's signal plus the request deadline, as one signal whose timer and listener are released as soon as the
- * request ends. (`AbortSignal.any([signal, AbortSignal.timeout(ms)])` aborts the same way, with the same reasons, but
- * keeps each request's timer, signals and their bookkeeping alive for the whole deadline: about 700 bytes per request
- * for 10 minutes, which grew RSS without bound under load.)
- */
-function startDeadline(clientSignal: AbortSignal, ms: number): { signal: AbortSignal; clear(): void } {
-  const controller = new AbortController();
-  const onClientAbort = (): void => controller.abort(clientSignal.reason);
-  if (clientSignal.aborted) onClientAbort();
-  else clientSignal.addEventListener("abort", onClientAbort, { once: true });
-  // Same reason AbortSignal.timeout gives, so error mapping downstream is unchanged.
-  const timer = setTimeout(() => controller.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")), ms);
-  timer.unref();
-  return {
-    signal: controller.signal,
-    clear() {
-      clearTimeout(timer);
-      clientSignal.removeEventListener("abort", onClientAbort);
     },
   };
 }

@@ -71,7 +71,6 @@ const effortNames: ReadonlySet<string> = new Set(reasoningEfforts);
  */
 export function decodeAnthropicMessagesRequest(body: unknown): CodecOutput<UnifiedRequest> {
   const wire = expectObject(body, "");
-  if (process.env["SWY_DEBUG"] !== undefined) console.error("DEBUG-ANTHROPIC-IN", JSON.stringify((body as {messages?: unknown[]}).messages?.slice(-2)));
   const extra: Record<string, unknown> = collectExtraFields(wire, requestFields) ?? {};
   const model = requiredString(wire, "model", "");
   const maxTokens = optionalNumber(wire, "max_tokens", "");

@@ -1,10 +1,10 @@
-import type { CodecOutput, EncodeResponseOptions, UnifiedResponse, UnifiedWarning } from "../../unified/index.js";
+import type { CodecOutput, EncodeResponseOptions, ReasoningOrigin, UnifiedResponse, UnifiedWarning } from "../../unified/index.js";
 import { isWireObject, type WireObject } from "../common/index.js";
 import { convertUsageToAnthropicMessages } from "./convert-anthropic-messages-usage.js";
 import { ownExtensions, spreadExtraFields } from "./convert-anthropic-messages-extensions.js";
 import { encodeAnthropicMessagesPart, type AnthropicMessagesEncodeContext } from "./encode-anthropic-messages-content.js";
 import { finishReasonLossWarning, mapFinishReasonToAnthropicMessages } from "./map-anthropic-messages-finish-reason.js";
-import { shapeKeys } from "./types.js";
+import { anthropicMessagesProtocol, shapeKeys } from "./types.js";
 
 /**
  * Unified response → Anthropic Messages response body for a client. Reasoning artefacts from other protocols are
@@ -12,7 +12,7 @@ import { shapeKeys } from "./types.js";
  * dropped with a warning.
  * @see https://docs.claude.com/en/api/messages#response
  */
-export function encodeAnthropicMessagesResponse(response: UnifiedResponse, _options: EncodeResponseOptions = {}): CodecOutput<WireObject> {
+export function encodeAnthropicMessagesResponse(response: UnifiedResponse, options: EncodeResponseOptions = {}): CodecOutput<WireObject> {
   const warnings: UnifiedWarning[] = [];
   const own = ownExtensions(response.extensions);
   const body: WireObject = {};
@@ -20,7 +20,10 @@ export function encodeAnthropicMessagesResponse(response: UnifiedResponse, _opti
   body["id"] = response.id;
   body["type"] = "message";
   body["role"] = "assistant";
-  body["model"] = response.model;
+  // Reasoning of another origin goes out in signed blocks (a tagged signature, or the bare origin tag): name the model
+  // the client asked for, or Claude Code drops them.
+  const foreignReasoning = response.output.some((part) => part.type === "reasoning" && isForeignReasoningOrigin(part.origin));
+  body["model"] = foreignReasoning ? anthropicMessagesClientModel(response.model, options) : response.model;
   const context: AnthropicMessagesEncodeContext = { mode: "response", warnings, toolCallIds: new Map() };
   const content: WireObject[] = [];
   response.output.forEach((part, index) => {
@@ -35,4 +38,23 @@ export function encodeAnthropicMessagesResponse(response: UnifiedResponse, _opti
   const usage = own?.[shapeKeys.usage];
   body["usage"] = convertUsageToAnthropicMessages(response.usage, isWireObject(usage) ? usage : undefined);
   return { value: body, warnings };
+}
+
+/**
+ * The `model` an Anthropic client is shown for a response whose reasoning comes from another protocol: the one it
+ * asked for when known, else the upstream's. Claude Code binds thinking signatures to the response's model: on its
+ * next turn it strips every signed `thinking` and every `redacted_thinking` block from assistant turns whose model
+ * differs from the one it now asks for (as after a model switch), seen with Claude Code 2.1.197. Naming the
+ * upstream's model (an alias routed to another protocol's model) would make it drop the tagged signatures and bare
+ * origin tags written for that reasoning, and the tool turn would lose it. Anthropic's own responses keep their
+ * model as the upstream wrote it.
+ */
+export function anthropicMessagesClientModel(upstreamModel: string | undefined, options: EncodeResponseOptions): string {
+  const asked = options.request?.model;
+  return asked !== undefined && asked !== "" ? asked : (upstreamModel ?? "");
+}
+
+/** Whether reasoning comes from another protocol than Anthropic (its signed blocks carry tags). */
+export function isForeignReasoningOrigin(origin: ReasoningOrigin | undefined): boolean {
+  return origin !== undefined && origin.protocol !== anthropicMessagesProtocol;
 }

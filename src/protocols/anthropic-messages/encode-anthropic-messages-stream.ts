@@ -13,6 +13,7 @@ import {
 import { serializeSseFrame, type WireObject } from "../common/index.js";
 import { convertUsageToAnthropicMessages } from "./convert-anthropic-messages-usage.js";
 import { encodeAnthropicMessagesToolCallId } from "./encode-anthropic-messages-content.js";
+import { anthropicMessagesClientModel, isForeignReasoningOrigin } from "./encode-anthropic-messages-response.js";
 import { mapGatewayErrorCodeToAnthropicMessages } from "./map-anthropic-messages-error-type.js";
 import { finishReasonLossWarning, mapFinishReasonToAnthropicMessages } from "./map-anthropic-messages-finish-reason.js";
 import { anthropicMessagesProtocol } from "./types.js";
@@ -63,14 +64,18 @@ export function createAnthropicMessagesStreamEncoder(options: EncodeResponseOpti
   let terminated = false;
   let latestUsage: Usage | undefined;
 
-  function messageStart(): string {
+  /** message_start, sent before the first block (`first`, when a block event triggers it) or with early usage. */
+  function messageStart(first?: BlockEvent): string {
     if (messageStarted) return "";
     messageStarted = true;
+    // Reasoning of another origin leads (translated upstreams stream it first): name the model the client asked for,
+    // or Claude Code drops the signed thinking blocks written for it (anthropicMessagesClientModel).
+    const foreignReasoning = first?.type === "reasoning-start" && isForeignReasoningOrigin(first.origin);
     const message: WireObject = {
       id: start?.id ?? `msg_${now()}`,
       type: "message",
       role: "assistant",
-      model: process.env["SWY_REQMODEL"] !== undefined ? options.request?.model : start?.model ?? options.request?.model ?? "",
+      model: foreignReasoning ? anthropicMessagesClientModel(start?.model, options) : (start?.model ?? options.request?.model ?? ""),
       content: [],
       stop_reason: null,
       stop_sequence: null,
@@ -99,10 +104,9 @@ export function createAnthropicMessagesStreamEncoder(options: EncodeResponseOpti
    * brings the origin back and a Chat upstream has its reasoning replayed (reasoning-signature.ts).
    */
   function stopReasoning(lane: Lane, origin: ReasoningOrigin | undefined): string {
-    const tag = process.env["SWY_NOTAG"] !== undefined || !lane.thinking || lane.signed ? undefined : originTagForProtocol(origin, anthropicMessagesProtocol);
+    const tag = !lane.thinking || lane.signed ? undefined : originTagForProtocol(origin, anthropicMessagesProtocol);
     lane.signed = true;
-    const forced = process.env["SWY_TAGVAL"];
-    return (tag === undefined ? "" : delta(lane.wireIndex, { type: "signature_delta", signature: forced ?? tag })) + stop(lane.wireIndex);
+    return (tag === undefined ? "" : delta(lane.wireIndex, { type: "signature_delta", signature: tag })) + stop(lane.wireIndex);
   }
 
   /** A redacted_thinking block, its data tagged with its origin when that is not Anthropic. */
@@ -259,7 +263,6 @@ export function createAnthropicMessagesStreamEncoder(options: EncodeResponseOpti
   return {
     warnings,
     push(event: StreamEvent): string {
-      if (process.env["SWY_DEBUG"] !== undefined) console.error("DEBUG-EVENT", JSON.stringify(event));
       if (terminated) return "";
       switch (event.type) {
         case "start":
@@ -286,7 +289,7 @@ export function createAnthropicMessagesStreamEncoder(options: EncodeResponseOpti
           terminated = true;
           return errorFrame(event.error);
         default:
-          return messageStart() + block(event);
+          return messageStart(event) + block(event);
       }
     },
     end(): string {

@@ -9,6 +9,7 @@ import {
   type Extensions,
   type FilePart,
   type ImagePart,
+  type ReasoningOrigin,
   type ReasoningPart,
   type TextPart,
   type ToolCallPart,
@@ -149,6 +150,7 @@ function decodeTextPart(object: WireObject, text: string, path: string, decoding
     const reasoning: ReasoningPart = { type: "reasoning", text };
     if (signature !== undefined) Object.assign(reasoning, decodeGeminiReasoningArtefact(signature));
     if (text === "" && signature !== undefined) (unknown ??= {})[marker.thought] = true;
+    if (reasoning.origin !== undefined && !hasArtefact(reasoning)) adoptBareOrigin(out, reasoning.origin);
     out.push(withExtensions(reasoning, unknown));
     return;
   }
@@ -161,6 +163,23 @@ function decodeTextPart(object: WireObject, text: string, path: string, decoding
     out.push(reasoning);
   }
   out.push(withExtensions<TextPart>({ type: "text", text }, unknown));
+}
+
+/**
+ * A bare origin tag on a thought part (the last part of a streamed foreign thought, as the Gemini stream encoder ends
+ * it, Gemini's own convention for where a thought's signature goes) names the origin of the thought parts just
+ * before it that carry none: streamed thought text arrives in parts of its own, and a client keeps them apart.
+ */
+function adoptBareOrigin(out: ContentPart[], origin: ReasoningOrigin): void {
+  for (let index = out.length - 1; index >= 0; index--) {
+    const previous = out[index];
+    if (previous?.type !== "reasoning" || previous.origin !== undefined || hasArtefact(previous)) return;
+    previous.origin = origin;
+  }
+}
+
+function hasArtefact(part: ReasoningPart): boolean {
+  return part.signature !== undefined || part.redactedData !== undefined || part.encryptedContent !== undefined;
 }
 
 function decodeFunctionCall(
