@@ -211,18 +211,14 @@ describe("reasoning artefact origins across protocol streams", () => {
     ]);
   });
 
-  it("Responses encrypted reasoning to Anthropic: the summary streams as thinking, the payload is dropped with a warning", () => {
-    const client = hop(decodeSource("openai-responses", responsesEncryptedStream()), "anthropic-messages");
-    expect(client.warnings).toEqual(["reasoning-artefact-dropped"]);
-    expect(streamArtefactOrigins(client.events)).toEqual([]);
-    expect(reassembleStreamEvents(client.events)).toMatchObject({ reasoningText: "Adding.", artefacts: [], text: "4" });
-  });
-
-  for (const target of ["openai-chat", "gemini"] as const) {
-    it(`Responses encrypted reasoning to ${target}: carried tagged and read back as Responses'`, () => {
+  for (const target of ["anthropic-messages", "openai-chat", "gemini"] as const) {
+    it(`Responses encrypted reasoning to ${target}: carried tagged with its kind (and item id) and read back as Responses'`, () => {
       const client = hop(decodeSource("openai-responses", responsesEncryptedStream()), target);
-      expect(client.text).toContain(target === "gemini" ? `swy1.openai-responses.encrypted:${responsesEncrypted}` : `swy1.openai-responses.${responsesEncrypted}`);
+      // Chat keeps the item id in the detail's own `id`; Anthropic and Gemini have no slot for it but the tag.
+      const tagged = target === "openai-chat" ? `swy1.openai-responses.encrypted:${responsesEncrypted}` : `swy1.openai-responses.encrypted@rs_origin:${responsesEncrypted}`;
+      expect(client.text).toContain(tagged);
       expect(streamArtefactOrigins(client.events)).toEqual([{ artefact: `encrypted:${responsesEncrypted}`, origin: "openai-responses" }]);
+      expect(reassembleStreamEvents(client.events)).toMatchObject({ reasoningText: "Adding.", text: "4" });
       expect(client.warnings).toEqual([]);
     });
   }

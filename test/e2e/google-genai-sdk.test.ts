@@ -1,7 +1,7 @@
 import { GoogleGenAI, type Content, type GenerateContentConfig, type GenerateContentResponse, type Part } from "@google/genai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { tagReasoningArtefact } from "../../src/unified/index.js";
-import { describeClientMatrix, isReasoningArtefact, type ClientAdapter, type ClientTurn, type KnownGap } from "../support/describe-client-matrix.js";
+import { describeClientMatrix, isReasoningArtefact, type ClientAdapter, type ClientTurn } from "../support/describe-client-matrix.js";
 import { e2ePrompt, mockReasoning } from "../support/e2e-scenarios.js";
 import { textReply } from "../support/mock-upstream.js";
 import { mockTargets, startTestGateway, testProxyKey, type TestGateway } from "../support/start-test-gateway.js";
@@ -96,8 +96,7 @@ function genaiAdapter(apiVersion: ApiVersion): ClientAdapter {
       const signature = mockReasoning.signature ?? "";
       if (upstream === "gemini") return { text: mockReasoning.text, signature };
       // A Responses artefact is encrypted content, not a signature: its kind rides in the tag so it goes back as such.
-      const artefact = upstream === "openai-responses" ? `encrypted:${signature}` : signature;
-      return { text: mockReasoning.text, signature: tagReasoningArtefact(artefact, upstream) };
+      return { text: mockReasoning.text, signature: tagReasoningArtefact(signature, upstream, upstream === "openai-responses" ? "encrypted" : undefined) };
     },
     carriesArtefactBack() {
       return true;
@@ -105,15 +104,8 @@ function genaiAdapter(apiVersion: ApiVersion): ClientAdapter {
   };
 }
 
-/** Gemini streams end with an empty text part, which clients echo; only the Responses request encoder keeps it. */
-const emptyTextGap = "responses encodeRequest turns the echoed empty Gemini text part into an empty assistant message item";
-const geminiGaps: KnownGap[] = [
-  { upstream: "openai-responses", stream: true, test: "makes one tool call", reason: emptyTextGap },
-  { upstream: "openai-responses", stream: true, test: "makes parallel tool calls", reason: emptyTextGap },
-];
-
-describeClientMatrix("@google/genai under /v1beta", genaiAdapter("v1beta"), geminiGaps);
-describeClientMatrix("@google/genai under /v1", genaiAdapter("v1"), geminiGaps);
+describeClientMatrix("@google/genai under /v1beta", genaiAdapter("v1beta"));
+describeClientMatrix("@google/genai under /v1", genaiAdapter("v1"));
 
 describe("@google/genai paths and keys", () => {
   let gateway: TestGateway;

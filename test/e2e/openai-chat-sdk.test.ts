@@ -98,7 +98,8 @@ const openAiChatAdapter: ClientAdapter = {
   expectedReasoning(upstream) {
     // Reasoning text in `reasoning_content`; artefacts in `reasoning_details`, tagged with their origin.
     if (upstream === "openai-chat") return { text: mockReasoning.text };
-    return { text: mockReasoning.text, signature: tagReasoningArtefact(mockReasoning.signature ?? "", upstream) };
+    // A Responses artefact is encrypted content: its tag names the kind (reasoning-signature.ts).
+    return { text: mockReasoning.text, signature: tagReasoningArtefact(mockReasoning.signature ?? "", upstream, upstream === "openai-responses" ? "encrypted" : undefined) };
   },
   carriesArtefactBack() {
     // The message goes back as received; the stream helper copies unknown delta fields (`reasoning_details`) onto it.
@@ -106,9 +107,7 @@ const openAiChatAdapter: ClientAdapter = {
   },
 };
 
-describeClientMatrix("openai SDK, Chat Completions", openAiChatAdapter, [
-  { upstream: "openai-responses", stream: false, test: "shows reasoning", reason: "chat encodeResponse puts a Responses reasoning summary only in reasoning_details, not reasoning_content (streamed it is)" },
-]);
+describeClientMatrix("openai SDK, Chat Completions", openAiChatAdapter);
 
 describe("openai SDK headers through the gateway", () => {
   let gateway: TestGateway;

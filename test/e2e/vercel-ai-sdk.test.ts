@@ -96,6 +96,4 @@ const vercelAdapter: ClientAdapter = {
   },
 };
 
-describeClientMatrix("Vercel AI SDK via @ai-sdk/openai-compatible", vercelAdapter, [
-  { upstream: "openai-responses", stream: false, test: "shows reasoning", reason: "chat encodeResponse puts a Responses reasoning summary only in reasoning_details, not reasoning_content (streamed it is)" },
-]);
+describeClientMatrix("Vercel AI SDK via @ai-sdk/openai-compatible", vercelAdapter);

@@ -4,9 +4,10 @@ import { isRecordedObject, objectAt, objectsAt, parseRecordingPayloads, stringAt
 /**
  * The assistant turn a client keeps from a response and sends back in its next request, in the client's own wire
  * form, as the official SDKs accumulate it: Anthropic content blocks (deltas applied, the last signature_delta
- * winning), Gemini parts in arrival order (the empty text part of the closing chunk left out), Responses output
- * items from `response.completed`, a Chat assistant message (content and reasoning_content joined, tool calls
- * merged by index).
+ * winning), Gemini parts in arrival order (the empty text part of the closing chunk left out unless
+ * `keepEmptyText`: @google/genai applications that push every streamed part back keep it), Responses output
+ * items from `response.completed`, a Chat assistant message (content and reasoning_content joined,
+ * reasoning_details concatenated, tool calls merged by index).
  */
 export interface ClientTurn {
   /** Anthropic: the assistant message; Gemini: the model content; Responses: the output items; Chat: the message. */
@@ -43,14 +44,14 @@ export function clientTurnFromBody(protocol: ProtocolId, body: RecordedObject): 
 }
 
 /** Reads the assistant turn from a client stream, as the client's SDK accumulates it. */
-export function clientTurnFromStream(protocol: ProtocolId, messages: readonly SseMessage[]): ClientTurn {
+export function clientTurnFromStream(protocol: ProtocolId, messages: readonly SseMessage[], options: { keepEmptyText?: boolean } = {}): ClientTurn {
   const payloads = parseRecordingPayloads(messages);
   switch (protocol) {
     case "anthropic-messages":
       return clientTurnFromBody(protocol, { content: anthropicBlocks(payloads) });
     case "gemini": {
       const parts = payloads.flatMap((payload) => objectsAt(objectAt(objectsAt(payload, "candidates")[0], "content"), "parts"));
-      const kept = parts.filter((part) => !(Object.keys(part).length === 1 && part["text"] === ""));
+      const kept = options.keepEmptyText === true ? parts : parts.filter((part) => !(Object.keys(part).length === 1 && part["text"] === ""));
       return clientTurnFromBody(protocol, { candidates: [{ content: { role: "model", parts: kept } }] });
     }
     case "openai-responses": {
@@ -92,8 +93,10 @@ function anthropicBlocks(payloads: readonly RecordedObject[]): RecordedObject[] 
 function chatMessage(payloads: readonly RecordedObject[]): RecordedObject {
   const message: RecordedObject = { role: "assistant", content: null };
   const calls: RecordedObject[] = [];
+  const details: RecordedObject[] = [];
   for (const payload of payloads) {
     const delta = objectAt(objectsAt(payload, "choices")[0], "delta");
+    details.push(...objectsAt(delta, "reasoning_details"));
     for (const field of ["content", "reasoning_content"]) {
       const text = delta[field];
       if (typeof text === "string" && text !== "") message[field] = String(message[field] ?? "") + text;
@@ -106,6 +109,7 @@ function chatMessage(payloads: readonly RecordedObject[]): RecordedObject {
       else objectAt(known, "function")["arguments"] = String(objectAt(known, "function")["arguments"]) + String(fn["arguments"] ?? "");
     }
   }
+  if (details.length > 0) message["reasoning_details"] = details;
   if (calls.length > 0) message["tool_calls"] = calls;
   return message;
 }

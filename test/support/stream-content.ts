@@ -1,4 +1,4 @@
-import type { GatewayErrorCode, ProtocolId, StreamEvent, UnifiedFinishReason, Usage } from "../../src/unified/index.js";
+import { untagReasoningArtefact, type GatewayErrorCode, type ProtocolId, type StreamEvent, type UnifiedFinishReason, type Usage } from "../../src/unified/index.js";
 
 /**
  * What a stream *says*, independent of how it was framed: the content every conformance check compares. Built
@@ -155,9 +155,16 @@ export function reassembleStreamEvents(events: readonly StreamEvent[]): StreamCo
   };
 }
 
-/** Removes a Switchyard origin tag (`swy1.<protocol>.`) from an artefact, keeping its slot prefix. */
+/**
+ * Removes a Switchyard origin tag (`swy1.<protocol>.[<kind>[@<id>]:]`) from an artefact, keeping its slot prefix and
+ * the kind the tag named (as `<kind>:`), without the item id.
+ */
 export function untagArtefact(artefact: string): string {
-  return artefact.replace(/^([a-z]+:)swy1\.(openai-chat|openai-responses|anthropic-messages|gemini)\./, "$1");
+  const slot = /^[a-z]+:/.exec(artefact)?.[0] ?? "";
+  const value = artefact.slice(slot.length);
+  const untagged = untagReasoningArtefact(value, "openai-chat");
+  if (untagged.artefact === value) return artefact;
+  return `${slot}${untagged.kind === undefined ? "" : `${untagged.kind}:`}${untagged.artefact}`;
 }
 
 /** The artefact payloads without slot prefixes or origin tags (slot-agnostic, for cross-protocol checks). */

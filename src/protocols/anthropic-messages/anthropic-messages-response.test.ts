@@ -128,7 +128,7 @@ describe("encodeResponse for an Anthropic client from another protocol's respons
     model: "gemini-3-pro-preview",
     output: [
       { type: "reasoning", text: "thinking…", signature: "gsig", origin: { protocol: "gemini" } },
-      { type: "reasoning", text: "", encryptedContent: "enc", origin: { protocol: "openai-responses" } },
+      { type: "reasoning", text: "", summary: ["Checking."], encryptedContent: "enc", id: "rs_1", origin: { protocol: "openai-responses" } },
       { type: "reasoning", text: "", summary: ["first", "second"], origin: { protocol: "openai-responses" } },
       { type: "text", text: "Calling." },
       { type: "tool-call", id: "call_1", name: "lookup", arguments: '{"q":"x"}', kind: "function", signature: "ts", signatureOrigin: { protocol: "gemini" } },
@@ -149,6 +149,8 @@ describe("encodeResponse for an Anthropic client from another protocol's respons
       model: "gemini-3-pro-preview",
       content: [
         { type: "thinking", thinking: "thinking…", signature: "swy1.gemini.gsig" },
+        // Responses encrypted_content rides in the signature, its tag naming its kind and the item id.
+        { type: "thinking", thinking: "Checking.", signature: "swy1.openai-responses.encrypted@rs_1:enc" },
         // Unsigned reasoning of another origin: the bare origin tag, never a fabricated signature.
         { type: "thinking", thinking: "first\n\nsecond", signature: "swy1.openai-responses." },
         { type: "text", text: "Calling." },
@@ -160,7 +162,6 @@ describe("encodeResponse for an Anthropic client from another protocol's respons
       usage: { input_tokens: 10, output_tokens: 20, cache_creation_input_tokens: 0, cache_read_input_tokens: 5, output_tokens_details: { thinking_tokens: 3 } },
     });
     expect(result.warnings.map((warning) => warning.code)).toEqual([
-      "reasoning-artefact-dropped",
       "refusal-as-text",
       "image-output-dropped",
       "native-part-dropped",
@@ -172,8 +173,10 @@ describe("encodeResponse for an Anthropic client from another protocol's respons
     const request = anthropicMessagesCodec.decodeRequest({ model: "m", max_tokens: 5, messages: [{ role: "assistant", content: wire["content"] }] }).value;
     const parts = request.messages[0]?.content ?? [];
     expect(parts[0]).toEqual({ type: "reasoning", text: "thinking…", signature: "gsig", origin: { protocol: "gemini" } });
-    expect(parts[1]).toEqual({ type: "reasoning", text: "first\n\nsecond", origin: { protocol: "openai-responses" } });
-    expect(parts[3]).toEqual({
+    // The encrypted payload comes back as encrypted content of Responses origin with its item id, not as a signature.
+    expect(parts[1]).toEqual({ type: "reasoning", text: "Checking.", encryptedContent: "enc", id: "rs_1", origin: { protocol: "openai-responses" } });
+    expect(parts[2]).toEqual({ type: "reasoning", text: "first\n\nsecond", origin: { protocol: "openai-responses" } });
+    expect(parts[4]).toEqual({
       type: "tool-call",
       id: "call_1",
       name: "lookup",

@@ -80,7 +80,7 @@ describe("stream encoder: reasoning origins", () => {
       { type: "content_block_delta", index: 0, delta: { type: "signature_delta", signature: "swy1.gemini.Z3Np" } },
       { type: "content_block_delta", index: 0, delta: { type: "signature_delta", signature: "swy1.openai-chat.Q2hh" } },
       { type: "content_block_stop", index: 0 },
-      { type: "content_block_start", index: 1, content_block: { type: "redacted_thinking", data: "swy1.openai-responses.b3Bx" } },
+      { type: "content_block_start", index: 1, content_block: { type: "redacted_thinking", data: "swy1.openai-responses.redacted:b3Bx" } },
       { type: "content_block_stop", index: 1 },
       // No origin: Anthropic's own signature, written as it is.
       { type: "content_block_start", index: 2, content_block: { type: "thinking", thinking: "", signature: "" } },
@@ -101,8 +101,9 @@ describe("stream encoder: reasoning origins", () => {
       { type: "reasoning-start", index: 1, origin: { protocol: "anthropic-messages" } },
       { type: "reasoning-delta", index: 1, text: "t" },
       { type: "reasoning-end", index: 1, redactedData: "RED2" },
-      // Nothing Anthropic can show (encrypted only): no block at all, and no gap in the wire indexes.
-      { type: "reasoning-start", index: 2, origin: { protocol: "openai-responses" } },
+      // Nothing Anthropic can show (encrypted data claiming to be Anthropic's): no block at all, and no gap in the
+      // wire indexes.
+      { type: "reasoning-start", index: 2, origin: { protocol: "anthropic-messages" } },
       { type: "reasoning-end", index: 2, encryptedContent: "gAAA" },
       { type: "text-start", index: 3 },
       { type: "text-delta", index: 3, text: "x" },

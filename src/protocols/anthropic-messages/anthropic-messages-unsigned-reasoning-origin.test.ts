@@ -108,7 +108,7 @@ describe("stream encoder: unsigned reasoning of another origin", () => {
       return delta?.["type"] === "signature_delta" ? [delta["signature"]] : [];
     });
     expect(signatures).toEqual(["swy1.gemini.R2Vt"]);
-    expect(frames).toContainEqual({ type: "content_block_start", index: 3, content_block: { type: "redacted_thinking", data: "swy1.openai-chat.UmVk" } });
+    expect(frames).toContainEqual({ type: "content_block_start", index: 3, content_block: { type: "redacted_thinking", data: "swy1.openai-chat.redacted:UmVk" } });
   });
 
   it("reads the bare tag back: origin on reasoning-end when late, on reasoning-start when the block starts with it, never a signature", () => {

@@ -1,5 +1,6 @@
 import {
   invalidRequest,
+  reasoningArtefactFields,
   splitToolCallId,
   untagReasoningArtefact,
   type CacheControl,
@@ -257,10 +258,12 @@ function decodeThinkingBlock(block: WireObject, path: string): ReasoningPart {
   const signature = block["signature"];
   // An empty signature proves nothing (Anthropic never sends one back); treat the block as unsigned, of no known
   // origin. A tag with an empty artefact (`swy1.openai-chat.`) is unsigned reasoning whose origin a client-facing
-  // encoder recorded: the origin stays, no signature is set (reasoning-signature.ts).
+  // encoder recorded: the origin stays, no signature is set. A tag's kind marker restores another kind of artefact
+  // that rode in the signature (Responses encrypted_content, with its item id): reasoning-signature.ts.
   if (typeof signature === "string" && signature !== "") {
     const untagged = untagReasoningArtefact(signature, anthropicMessagesProtocol);
-    if (untagged.artefact !== "") part.signature = untagged.artefact;
+    if (untagged.artefact !== "") part[reasoningArtefactFields[untagged.kind ?? "signature"]] = untagged.artefact;
+    if (untagged.id !== undefined) part.id = untagged.id;
     part.origin = untagged.origin;
   } else if (signature !== undefined && signature !== null && typeof signature !== "string") {
     throw invalidRequest(joinPath(path, "signature"), `expected a string, got ${describeJsonType(signature)}`);
@@ -273,8 +276,9 @@ function decodeThinkingBlock(block: WireObject, path: string): ReasoningPart {
 function decodeRedactedThinkingBlock(block: WireObject, path: string): ReasoningPart {
   const untagged = untagReasoningArtefact(requiredString(block, "data", path), anthropicMessagesProtocol);
   const part: ReasoningPart = { type: "reasoning", text: "", origin: untagged.origin };
-  // A bare origin tag carries no data (see decodeThinkingBlock).
-  if (untagged.artefact !== "" || untagged.origin.protocol === anthropicMessagesProtocol) part.redactedData = untagged.artefact;
+  // A bare origin tag carries no data (see decodeThinkingBlock); a tag without a kind marker holds redacted data.
+  if (untagged.artefact !== "" || untagged.origin.protocol === anthropicMessagesProtocol) part[reasoningArtefactFields[untagged.kind ?? "redacted"]] = untagged.artefact;
+  if (untagged.id !== undefined) part.id = untagged.id;
   const extensions = toExtensions(collectExtraFields(block, redactedThinkingFields));
   if (extensions !== undefined) part.extensions = extensions;
   return part;

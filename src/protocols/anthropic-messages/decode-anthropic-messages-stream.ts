@@ -1,14 +1,17 @@
 import {
+  reasoningArtefactFields,
   splitToolCallId,
   untagReasoningArtefact,
   type Citation,
   type FinishReason,
+  type ReasoningArtefactKind,
   type ReasoningOrigin,
   type SerializedGatewayError,
   type SseMessage,
   type StreamDecoder,
   type StreamEvent,
   type UnifiedWarning,
+  type UntaggedReasoningArtefact,
 } from "../../unified/index.js";
 import { isWireObject, parseWireJson, type WireObject } from "../common/index.js";
 import { convertAnthropicMessagesUsage, mergeAnthropicMessagesUsage } from "./convert-anthropic-messages-usage.js";
@@ -23,7 +26,15 @@ import { anthropicMessagesProtocol } from "./types.js";
  */
 type OpenBlock = { index: number } & (
   | { kind: "text"; citations: Citation[] }
-  | { kind: "reasoning"; origin: ReasoningOrigin; lateOrigin?: ReasoningOrigin }
+  | {
+      kind: "reasoning";
+      origin: ReasoningOrigin;
+      lateOrigin?: ReasoningOrigin;
+      /** Artefacts of another kind that rode in a signature or data slot (tag kind marker): sent on reasoning-end. */
+      encryptedContent?: string;
+      redactedData?: string;
+      artefactOrigin?: ReasoningOrigin;
+    }
   | { kind: "tool-call"; argumentsSeen: boolean; startInput: unknown }
   | { kind: "native"; block: WireObject; json: string }
 );
@@ -36,7 +47,9 @@ type OpenBlock = { index: number } & (
  * types are buffered and emitted whole as `native-item` when they stop. Thinking signatures and redacted data are
  * read with `untagReasoningArtefact`: reasoning-start names the block's origin (Anthropic's, or the tag of the
  * artefact it starts with), a signature_delta tagged with another origin carries its own, and a bare origin tag
- * (unsigned reasoning of another origin) sets no signature and puts its origin on reasoning-end.
+ * (unsigned reasoning of another origin) sets no signature and puts its origin on reasoning-end. A tag whose kind
+ * marker names another artefact than its slot's (Responses encrypted_content in a thinking signature) puts it on
+ * reasoning-end; a tag's item id goes on reasoning-start when the block starts with the tag.
  * @see https://docs.claude.com/en/docs/build-with-claude/streaming
  */
 export function createAnthropicMessagesStreamDecoder(): StreamDecoder {
@@ -69,10 +82,16 @@ export function createAnthropicMessagesStreamDecoder(): StreamDecoder {
       case "text":
         events.push(block.citations.length > 0 ? { type: "text-end", index, citations: block.citations } : { type: "text-end", index });
         return;
-      case "reasoning":
+      case "reasoning": {
         // A bare origin tag read after reasoning-start: the block's reasoning is of that origin (stream-event.ts).
-        events.push(block.lateOrigin === undefined ? { type: "reasoning-end", index } : { type: "reasoning-end", index, origin: block.lateOrigin });
+        const end: StreamEvent & { type: "reasoning-end" } = { type: "reasoning-end", index };
+        if (block.encryptedContent !== undefined) end.encryptedContent = block.encryptedContent;
+        if (block.redactedData !== undefined) end.redactedData = block.redactedData;
+        const origin = block.artefactOrigin ?? block.lateOrigin;
+        if (origin !== undefined) end.origin = origin;
+        events.push(end);
         return;
+      }
       case "tool-call":
         // No argument fragments at all means the input given at block start is the whole input (`{}` for a call
         // without arguments), so the reassembled arguments are always a JSON object.
@@ -86,6 +105,38 @@ export function createAnthropicMessagesStreamDecoder(): StreamDecoder {
       }
       default: {
         const unreachable: never = block;
+        return unreachable;
+      }
+    }
+  }
+
+  /**
+   * A non-empty artefact read from a signature or data slot: a signature goes out at once; redacted or encrypted data
+   * (the tag's kind marker says so, else the slot) waits for reasoning-end. Its origin is named where it differs
+   * from the block's.
+   */
+  function readArtefact(
+    block: Extract<OpenBlock, { kind: "reasoning" }>,
+    untagged: UntaggedReasoningArtefact,
+    slotKind: ReasoningArtefactKind,
+    events: StreamEvent[],
+  ): void {
+    const origin = untagged.origin.protocol === block.origin.protocol ? undefined : untagged.origin;
+    const kind = untagged.kind ?? slotKind;
+    switch (kind) {
+      case "signature": {
+        const event: StreamEvent & { type: "reasoning-signature" } = { type: "reasoning-signature", index: block.index, signature: untagged.artefact };
+        if (origin !== undefined) event.origin = origin;
+        events.push(event);
+        return;
+      }
+      case "redacted":
+      case "encrypted":
+        block[reasoningArtefactFields[kind]] = untagged.artefact;
+        if (origin !== undefined) block.artefactOrigin = origin;
+        return;
+      default: {
+        const unreachable: never = kind;
         return unreachable;
       }
     }
@@ -109,21 +160,27 @@ export function createAnthropicMessagesStreamDecoder(): StreamDecoder {
         const signature = block["signature"];
         const untagged = typeof signature === "string" && signature !== "" ? untagReasoningArtefact(signature, anthropicMessagesProtocol) : undefined;
         const origin = untagged?.origin ?? { protocol: anthropicMessagesProtocol };
-        open.set(wireIndex, { index, kind: "reasoning", origin });
-        events.push({ type: "reasoning-start", index, origin });
+        const reasoning: OpenBlock = { index, kind: "reasoning", origin };
+        open.set(wireIndex, reasoning);
+        events.push(untagged?.id === undefined ? { type: "reasoning-start", index, origin } : { type: "reasoning-start", index, origin, id: untagged.id });
         const thinking = block["thinking"];
         if (typeof thinking === "string" && thinking !== "") events.push({ type: "reasoning-delta", index, text: thinking });
         // A bare origin tag (`swy1.openai-chat.`) names the origin of unsigned reasoning and is no signature.
-        if (untagged !== undefined && untagged.artefact !== "") events.push({ type: "reasoning-signature", index, signature: untagged.artefact });
+        if (untagged !== undefined && untagged.artefact !== "") readArtefact(reasoning, untagged, "signature", events);
         return;
       }
       case "redacted_thinking": {
         const data = block["data"];
         const untagged = typeof data === "string" ? untagReasoningArtefact(data, anthropicMessagesProtocol) : undefined;
         const origin = untagged?.origin ?? { protocol: anthropicMessagesProtocol };
-        open.set(wireIndex, { index, kind: "reasoning", origin });
-        const redacted = untagged !== undefined && (untagged.artefact !== "" || untagged.origin.protocol === anthropicMessagesProtocol);
-        events.push(redacted ? { type: "reasoning-start", index, redactedData: untagged.artefact, origin } : { type: "reasoning-start", index, origin });
+        const reasoning: OpenBlock = { index, kind: "reasoning", origin };
+        open.set(wireIndex, reasoning);
+        const start: StreamEvent & { type: "reasoning-start" } = { type: "reasoning-start", index, origin };
+        if (untagged?.id !== undefined) start.id = untagged.id;
+        const redacted = untagged !== undefined && (untagged.kind ?? "redacted") === "redacted";
+        if (redacted && (untagged.artefact !== "" || untagged.origin.protocol === anthropicMessagesProtocol)) start.redactedData = untagged.artefact;
+        events.push(start);
+        if (!redacted && untagged !== undefined && untagged.artefact !== "") readArtefact(reasoning, untagged, "redacted", events);
         return;
       }
       case "tool_use": {
@@ -159,16 +216,12 @@ export function createAnthropicMessagesStreamDecoder(): StreamDecoder {
       // A signature tagged with another origin than the block's (reasoning-start has gone out already) says so. A
       // bare origin tag (an encoder's mark on unsigned reasoning, sent just before content_block_stop) is no
       // signature: its origin goes on reasoning-end.
-      const { artefact, origin } = untagReasoningArtefact(delta["signature"], anthropicMessagesProtocol);
-      if (artefact === "") {
-        if (origin.protocol !== block.origin.protocol) block.lateOrigin = origin;
+      const untagged = untagReasoningArtefact(delta["signature"], anthropicMessagesProtocol);
+      if (untagged.artefact === "") {
+        if (untagged.origin.protocol !== block.origin.protocol) block.lateOrigin = untagged.origin;
         return;
       }
-      events.push(
-        origin.protocol === block.origin.protocol
-          ? { type: "reasoning-signature", index, signature: artefact }
-          : { type: "reasoning-signature", index, signature: artefact, origin },
-      );
+      readArtefact(block, untagged, "signature", events);
     } else if (type === "input_json_delta" && typeof delta["partial_json"] === "string") {
       const fragment = delta["partial_json"];
       if (block.kind === "tool-call" && fragment !== "") {

@@ -250,28 +250,37 @@ function encodeReasoningForUpstream(part: ReasoningPart, path: string, context: 
 
 /**
  * Reasoning written to an Anthropic client: artefacts are tagged with their origin when they are not Anthropic's
- * (`artefactForProtocol`) so they come back to the right upstream. Responses' encrypted reasoning has no Anthropic
- * slot and is dropped.
+ * (`artefactForProtocol`) so they come back to the right upstream. Redacted data goes in `redacted_thinking`; any
+ * other artefact in the thinking block's `signature`, which is how another protocol's encrypted reasoning
+ * (Responses `encrypted_content`) reaches the client at all: its tag names its kind and the item id Anthropic has no
+ * slot for, so the next turn restores both (reasoning-signature.ts). Encrypted data claiming to be Anthropic's
+ * cannot exist and is dropped.
  */
 function encodeReasoningForClient(part: ReasoningPart, path: string, context: AnthropicMessagesEncodeContext): WireObject | undefined {
   if (part.redactedData !== undefined) {
-    return { type: "redacted_thinking", data: artefactForProtocol(part.redactedData, part.origin, anthropicMessagesProtocol) };
+    if (part.signature !== undefined || part.encryptedContent !== undefined) {
+      context.warnings.push({ code: "reasoning-artefact-dropped", message: "a second reasoning artefact does not fit redacted_thinking", path });
+    }
+    return { type: "redacted_thinking", data: artefactForProtocol(part.redactedData, part.origin, anthropicMessagesProtocol, "redacted", part.id) };
   }
+  let signature = part.signature === undefined ? undefined : artefactForProtocol(part.signature, part.origin, anthropicMessagesProtocol, "signature", part.id);
   if (part.encryptedContent !== undefined) {
-    context.warnings.push({ code: "reasoning-artefact-dropped", message: "encrypted reasoning has no Anthropic form and was dropped", path });
+    if (signature !== undefined || part.origin === undefined || part.origin.protocol === anthropicMessagesProtocol) {
+      const why = signature === undefined ? "encrypted reasoning without a foreign origin has no Anthropic form" : "a second reasoning artefact does not fit the signature";
+      context.warnings.push({ code: "reasoning-artefact-dropped", message: `${why} and was dropped`, path });
+    } else {
+      signature = artefactForProtocol(part.encryptedContent, part.origin, anthropicMessagesProtocol, "encrypted", part.id);
+    }
   }
   const text = part.text !== "" || part.summary === undefined ? part.text : part.summary.join("\n\n");
-  if (text === "" && part.signature === undefined) return undefined;
+  if (text === "" && signature === undefined) return undefined;
   const block: WireObject = { type: "thinking" };
   spreadExtraFields(block, ownExtensions(part.extensions));
   block["thinking"] = text;
   // Anthropic clients expect a signature string. An unsigned block never gets a fabricated signature: "" when its
   // origin is unknown or Anthropic, else the bare origin tag (`swy1.openai-chat.`), so that Claude Code's next turn
   // brings the origin back and a Chat upstream gets its reasoning_content replayed (DeepSeek, Kimi).
-  block["signature"] =
-    part.signature === undefined
-      ? (originTagForProtocol(part.origin, anthropicMessagesProtocol) ?? "")
-      : artefactForProtocol(part.signature, part.origin, anthropicMessagesProtocol);
+  block["signature"] = signature ?? originTagForProtocol(part.origin, anthropicMessagesProtocol) ?? "";
   return block;
 }
 

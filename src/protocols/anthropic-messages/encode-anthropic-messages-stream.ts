@@ -36,6 +36,8 @@ interface Lane {
   summaryIndex: number | undefined;
   /** The reasoning-start's origin: where the block's artefacts come from unless their own event says otherwise. */
   origin: ReasoningOrigin | undefined;
+  /** The reasoning-start's item id, which Anthropic has no slot for: it rides in the tag of a foreign artefact. */
+  id: string | undefined;
 }
 
 /**
@@ -45,7 +47,9 @@ interface Lane {
  * `event: error`. Anthropic content blocks stream one at a time, so a block that opens while another is still
  * streaming (interleaved parallel tool calls from other protocols) is buffered and sent when the earlier one stops.
  * Reasoning artefacts are written with `artefactForProtocol` and the origin their event (else their block's
- * reasoning-start) gives. A thinking block's content_block_start waits for its first delta or signature: redacted
+ * reasoning-start) gives, with their kind and the block's item id in the tag (reasoning-signature.ts); another
+ * protocol's encrypted reasoning known at reasoning-end (Responses encrypted_content) goes out as the thinking
+ * block's signature_delta. A thinking block's content_block_start waits for its first delta or signature: redacted
  * data may arrive only at reasoning-end (a Responses upstream gives it on output_item.done), and redacted_thinking
  * needs it at block start. Redacted data arriving after thinking text goes out as a redacted_thinking block of its
  * own; a reasoning block with nothing to show is not sent (as encodeAnthropicMessagesResponse omits it). An
@@ -109,27 +113,36 @@ export function createAnthropicMessagesStreamEncoder(options: EncodeResponseOpti
     return (tag === undefined ? "" : delta(lane.wireIndex, { type: "signature_delta", signature: tag })) + stop(lane.wireIndex);
   }
 
-  /** A redacted_thinking block, its data tagged with its origin when that is not Anthropic. */
-  function redactedBlock(data: string, origin: ReasoningOrigin | undefined): WireObject {
-    return { type: "redacted_thinking", data: artefactForProtocol(data, origin, anthropicMessagesProtocol) };
+  /** A redacted_thinking block, its data tagged with its origin (and the block's item id) when that is not Anthropic. */
+  function redactedBlock(data: string, origin: ReasoningOrigin | undefined, id: string | undefined): WireObject {
+    return { type: "redacted_thinking", data: artefactForProtocol(data, origin, anthropicMessagesProtocol, "redacted", id) };
   }
 
   /** reasoning-end: artefacts known only now, then the stop of whatever went out. */
   function endReasoning(lane: Lane, event: Extract<BlockEvent, { type: "reasoning-end" }>): string {
     const origin = event.origin ?? lane.origin;
+    let out = "";
     if (event.encryptedContent !== undefined) {
-      // As in encodeAnthropicMessagesResponse: Anthropic has no slot for another protocol's encrypted reasoning.
-      warnings.push({ code: "reasoning-artefact-dropped", message: "encrypted reasoning has no Anthropic stream form and was dropped" });
+      // As in encodeAnthropicMessagesResponse: another protocol's encrypted reasoning rides in the thinking block's
+      // signature, tagged with its kind and item id, when the block has no signature yet (one slot per block).
+      if (origin !== undefined && origin.protocol !== anthropicMessagesProtocol && !lane.signed && !lane.redacted) {
+        const signature = artefactForProtocol(event.encryptedContent, origin, anthropicMessagesProtocol, "encrypted", lane.id);
+        out += openThinking(lane) + delta(lane.wireIndex, { type: "signature_delta", signature });
+        lane.signed = true;
+      } else {
+        const why = origin === undefined || origin.protocol === anthropicMessagesProtocol ? "has no Anthropic stream form" : "does not fit a signed block";
+        warnings.push({ code: "reasoning-artefact-dropped", message: `encrypted reasoning ${why} and was dropped` });
+      }
     }
-    if (event.redactedData === undefined) return lane.opened ? stopReasoning(lane, origin) : "";
+    if (event.redactedData === undefined) return lane.opened ? out + stopReasoning(lane, origin) : out;
     if (!lane.opened) {
       lane.redacted = true;
-      return open(lane, redactedBlock(event.redactedData, origin)) + stop(lane.wireIndex);
+      return out + open(lane, redactedBlock(event.redactedData, origin, lane.id)) + stop(lane.wireIndex);
     }
     // A thinking block cannot take redacted data: it follows as a redacted_thinking block of its own.
     const index = nextWireIndex++;
-    const redacted = frame("content_block_start", { type: "content_block_start", index, content_block: redactedBlock(event.redactedData, origin) });
-    return stopReasoning(lane, lane.origin) + redacted + stop(index);
+    const redacted = frame("content_block_start", { type: "content_block_start", index, content_block: redactedBlock(event.redactedData, origin, lane.id) });
+    return out + stopReasoning(lane, lane.origin) + redacted + stop(index);
   }
 
   function render(lane: Lane, event: BlockEvent): string {
@@ -150,9 +163,10 @@ export function createAnthropicMessagesStreamEncoder(options: EncodeResponseOpti
       }
       case "reasoning-start":
         lane.origin = event.origin;
+        lane.id = event.id;
         if (event.redactedData === undefined) return "";
         lane.redacted = true;
-        return open(lane, redactedBlock(event.redactedData, event.origin));
+        return open(lane, redactedBlock(event.redactedData, event.origin, event.id));
       case "reasoning-delta": {
         if (lane.redacted || event.text === "") return "";
         // Responses reasoning summaries arrive as numbered parts: keep them apart as paragraphs.
@@ -162,7 +176,7 @@ export function createAnthropicMessagesStreamEncoder(options: EncodeResponseOpti
       }
       case "reasoning-signature": {
         if (lane.redacted) return "";
-        const signature = artefactForProtocol(event.signature, event.origin ?? lane.origin, anthropicMessagesProtocol);
+        const signature = artefactForProtocol(event.signature, event.origin ?? lane.origin, anthropicMessagesProtocol, "signature", lane.id);
         const out = openThinking(lane) + delta(lane.wireIndex, { type: "signature_delta", signature });
         lane.signed = true;
         return out;
@@ -221,6 +235,7 @@ export function createAnthropicMessagesStreamEncoder(options: EncodeResponseOpti
         signed: false,
         summaryIndex: undefined,
         origin: undefined,
+        id: undefined,
       };
       lanes.set(event.index, lane);
       queue.push(lane);

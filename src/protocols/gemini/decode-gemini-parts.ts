@@ -3,12 +3,14 @@ import {
   deriveToolCallId,
   invalidRequest,
   splitToolCallId,
+  reasoningArtefactFields,
   untagReasoningArtefact,
   type AudioPart,
   type ContentPart,
   type Extensions,
   type FilePart,
   type ImagePart,
+  type ReasoningArtefactField,
   type ReasoningOrigin,
   type ReasoningPart,
   type TextPart,
@@ -121,17 +123,17 @@ function readSignature(object: WireObject, path: string, decoding: GeminiPartDec
 
 /**
  * Reads a thought signature as a client may send it back: tagged with another origin by a Gemini-facing encoder
- * (then a `redacted:` / `encrypted:` prefix says which kind of artefact it carries), or a plain Gemini signature.
- * A bare origin tag (`swy1.openai-chat.`, written on unsigned thought text of another origin) gives the origin only.
+ * (then the tag's kind marker says which artefact it carries, a signature when it has none, and may carry the
+ * reasoning item's id: reasoning-signature.ts), or a plain Gemini signature. A bare origin tag (`swy1.openai-chat.`,
+ * written on unsigned thought text of another origin) gives the origin only.
  */
-export function decodeGeminiReasoningArtefact(value: string): Pick<ReasoningPart, "signature" | "redactedData" | "encryptedContent" | "origin"> {
-  const { artefact, origin } = untagReasoningArtefact(value, geminiProtocol);
-  if (origin.protocol !== geminiProtocol) {
-    if (artefact === "") return { origin };
-    if (artefact.startsWith("redacted:")) return { redactedData: artefact.slice("redacted:".length), origin };
-    if (artefact.startsWith("encrypted:")) return { encryptedContent: artefact.slice("encrypted:".length), origin };
-  }
-  return { signature: artefact, origin };
+export function decodeGeminiReasoningArtefact(value: string): Pick<ReasoningPart, ReasoningArtefactField | "origin" | "id"> {
+  const { artefact, origin, kind, id } = untagReasoningArtefact(value, geminiProtocol);
+  const read: Pick<ReasoningPart, ReasoningArtefactField | "origin" | "id"> = { origin };
+  if (id !== undefined) read.id = id;
+  // Gemini's own signatures are never tagged; a foreign bare origin tag carries no artefact.
+  if (origin.protocol === geminiProtocol || artefact !== "") read[reasoningArtefactFields[kind ?? "signature"]] = artefact;
+  return read;
 }
 
 /**

@@ -101,6 +101,8 @@ export function createGeminiStreamDecoder(): StreamDecoder {
     const origin = artefact?.origin ?? { protocol: geminiProtocol };
     open.origin = origin;
     const start: StreamEvent & { type: "reasoning-start" } = { type: "reasoning-start", index: open.index, origin };
+    // A tag's item id (reasoning-signature.ts) can go out only with the block's start: known when a tag opens it.
+    if (artefact?.id !== undefined) start.id = artefact.id;
     if (artefact?.redactedData !== undefined) {
       start.redactedData = artefact.redactedData;
       open.signed = true;

@@ -2,6 +2,7 @@ import {
   artefactForProtocol,
   canReplayArtefact,
   customInputToArguments,
+  firstReasoningArtefact,
   originTagForProtocol,
   type ContentPart,
   type Extensions,
@@ -137,7 +138,7 @@ export function encodeGeminiParts(parts: readonly ContentPart[], path: string, e
  * text part; with no text part after it, it becomes Gemini's own empty carrier `{text: "", thoughtSignature}`.
  * Towards an upstream only Gemini-made artefacts are sent and reasoning of another origin is dropped (another
  * model's thoughts are not this model's thoughts, and Gemini ignores replayed thought text anyway). Towards a
- * client every artefact is written, tagged with its origin when foreign (`redacted:` / `encrypted:` say its kind),
+ * client the artefact is written, tagged with its origin, kind and item id when foreign (reasoning-signature.ts),
  * and foreign thought text without one gets the bare origin tag.
  * @see https://ai.google.dev/gemini-api/docs/thought-signatures
  */
@@ -157,10 +158,17 @@ function encodeReasoning(
     }
     artefact = part.signature;
   } else {
-    const redacted = part.redactedData === undefined ? undefined : `redacted:${part.redactedData}`;
-    const encrypted = part.encryptedContent === undefined ? undefined : `encrypted:${part.encryptedContent}`;
-    const value = part.signature ?? redacted ?? encrypted;
-    artefact = value === undefined ? undefined : artefactForProtocol(value, part.origin, geminiProtocol);
+    // One thoughtSignature slot: the first artefact goes, tagged with its kind (and the item id, which Gemini has no
+    // slot for) when foreign; a part never carries two in practice, a second one is reported.
+    const first = firstReasoningArtefact(part);
+    if (first !== undefined && first.others > 0) encoding.warnings.push({ code: "reasoning-artefact-dropped", message: "a second reasoning artefact does not fit thoughtSignature", path });
+    const own = part.origin === undefined || part.origin.protocol === geminiProtocol;
+    if (first !== undefined && first.kind !== "signature" && own) {
+      // Gemini makes no redacted or encrypted reasoning: such data claiming to be Gemini's cannot be written back.
+      encoding.warnings.push({ code: "reasoning-artefact-dropped", message: `${first.kind} reasoning without a foreign origin cannot be sent to a Gemini client`, path });
+    } else if (first !== undefined) {
+      artefact = artefactForProtocol(first.value, part.origin, geminiProtocol, first.kind, part.id);
+    }
   }
   const record = ownGeminiRecord(part.extensions);
   const text = part.text !== "" || part.summary === undefined ? part.text : part.summary.join("\n\n");

@@ -17,7 +17,7 @@ import { geminiProtocol, type GeminiWirePart, type GeminiWireUsage } from "./typ
 
 type Block =
   | { kind: "text" }
-  | { kind: "reasoning"; hasText: boolean; origin: ReasoningOrigin | undefined; artefactSent: boolean }
+  | { kind: "reasoning"; hasText: boolean; origin: ReasoningOrigin | undefined; id: string | undefined; artefactSent: boolean }
   | { kind: "tool-call"; id: string; name: string; callKind: ToolCallKind; signature?: string; args: string };
 
 /**
@@ -27,7 +27,7 @@ type Block =
  * finishReason (Gemini CLI retries a stream without it); a failure is `data: {"error": {code, message, status}}`.
  * Reasoning artefacts are written with `artefactForProtocol` and the origin their event (else their block's
  * reasoning-start) gives, as encodeGeminiResponse does: a foreign signature, or foreign redacted / encrypted data
- * (`redacted:` / `encrypted:` inside the tag), rides as the thoughtSignature of a thought part of its own, whenever
+ * (its kind and the block's item id inside the tag), rides as the thoughtSignature of a thought part of its own, whenever
  * it arrives. Gemini itself makes no redacted or encrypted reasoning, so such data without a foreign origin is
  * dropped with a warning. Thought text of another origin without any artefact ends with a thought part carrying the
  * bare origin tag.
@@ -56,13 +56,16 @@ export function createGeminiStreamEncoder(options?: EncodeResponseOptions): Stre
 
   const errorFrame = (code: number, message: string, status: string): string => serializeSseFrame({ error: { code, message, status } });
 
-  /** Redacted or encrypted reasoning data: a thought part carrying it tagged with its origin, when it has a foreign one. */
-  const foreignArtefactFrame = (kind: "redacted" | "encrypted", data: string, origin: ReasoningOrigin | undefined): string => {
+  /**
+   * Redacted or encrypted reasoning data: a thought part carrying it tagged with its origin, kind and the block's item
+   * id (Gemini has no slot for it), when it has a foreign origin.
+   */
+  const foreignArtefactFrame = (kind: "redacted" | "encrypted", data: string, origin: ReasoningOrigin | undefined, id: string | undefined): string => {
     if (origin === undefined || origin.protocol === geminiProtocol) {
       warnings.push({ code: "reasoning-artefact-dropped", message: `${kind} reasoning without a foreign origin cannot be streamed to a Gemini client` });
       return "";
     }
-    return frame([{ text: "", thought: true, thoughtSignature: artefactForProtocol(`${kind}:${data}`, origin, geminiProtocol) }]);
+    return frame([{ text: "", thought: true, thoughtSignature: artefactForProtocol(data, origin, geminiProtocol, kind, id) }]);
   };
 
   const push = (event: StreamEvent): string => {
@@ -82,8 +85,8 @@ export function createGeminiStreamEncoder(options?: EncodeResponseOptions): Stre
         blocks.delete(event.index);
         return "";
       case "reasoning-start":
-        blocks.set(event.index, { kind: "reasoning", hasText: false, origin: event.origin, artefactSent: event.redactedData !== undefined });
-        return event.redactedData === undefined ? "" : foreignArtefactFrame("redacted", event.redactedData, event.origin);
+        blocks.set(event.index, { kind: "reasoning", hasText: false, origin: event.origin, id: event.id, artefactSent: event.redactedData !== undefined });
+        return event.redactedData === undefined ? "" : foreignArtefactFrame("redacted", event.redactedData, event.origin, event.id);
       case "reasoning-delta": {
         const block = blocks.get(event.index);
         if (block?.kind === "reasoning") block.hasText = true;
@@ -93,7 +96,7 @@ export function createGeminiStreamEncoder(options?: EncodeResponseOptions): Stre
         const block = blocks.get(event.index);
         const hasText = block?.kind === "reasoning" && block.hasText;
         const origin = event.origin ?? (block?.kind === "reasoning" ? block.origin : undefined);
-        const thoughtSignature = artefactForProtocol(event.signature, origin, geminiProtocol);
+        const thoughtSignature = artefactForProtocol(event.signature, origin, geminiProtocol, "signature", block?.kind === "reasoning" ? block.id : undefined);
         // After thought text (or when foreign) the signature is a thought's; alone Gemini's own takes the empty text
         // carrier form.
         const own = origin === undefined || origin.protocol === geminiProtocol;
@@ -109,8 +112,9 @@ export function createGeminiStreamEncoder(options?: EncodeResponseOptions): Stre
           out += frame([{ text: event.summary.join("\n\n"), thought: true }]);
           block.hasText = true;
         }
-        if (event.redactedData !== undefined) out += foreignArtefactFrame("redacted", event.redactedData, origin);
-        if (event.encryptedContent !== undefined) out += foreignArtefactFrame("encrypted", event.encryptedContent, origin);
+        const id = block?.kind === "reasoning" ? block.id : undefined;
+        if (event.redactedData !== undefined) out += foreignArtefactFrame("redacted", event.redactedData, origin, id);
+        if (event.encryptedContent !== undefined) out += foreignArtefactFrame("encrypted", event.encryptedContent, origin, id);
         // Thought text of another origin that got no artefact (Chat reasoning_content) ends with the bare origin
         // tag as a thoughtSignature, as encodeGeminiResponse writes it, so that the origin comes back.
         const artefactSent = block?.kind === "reasoning" && (block.artefactSent || event.redactedData !== undefined || event.encryptedContent !== undefined);

@@ -1,4 +1,4 @@
-import { untagReasoningArtefact, type NativePart, type ReasoningPart } from "../../unified/index.js";
+import { reasoningArtefactFields, untagReasoningArtefact, type NativePart, type ReasoningPart } from "../../unified/index.js";
 import { isWireObject, type WireObject } from "../common/index.js";
 import { openAiChatProtocol } from "./types.js";
 
@@ -49,8 +49,9 @@ function readEntryInto(part: ReasoningPart, entry: WireObject): void {
     if (typeof entry["text"] === "string") part.text += entry["text"];
     if (typeof entry["signature"] === "string" && entry["signature"] !== "") {
       // A bare origin tag (`swy1.anthropic-messages.`) names the origin of unsigned reasoning: no signature is set.
-      const { artefact, origin } = untagReasoningArtefact(entry["signature"], openAiChatProtocol);
-      if (artefact !== "") part.signature = artefact;
+      // A kind marker in the tag names another artefact than a signature (reasoning-signature.ts).
+      const { artefact, origin, kind } = untagReasoningArtefact(entry["signature"], openAiChatProtocol);
+      if (artefact !== "") part[reasoningArtefactFields[kind ?? "signature"]] = artefact;
       part.origin = origin;
     }
   } else if (type === "reasoning.summary") {
@@ -59,13 +60,12 @@ function readEntryInto(part: ReasoningPart, entry: WireObject): void {
   } else {
     known = knownEncryptedFields;
     if (typeof entry["data"] === "string") {
-      const { artefact, origin } = untagReasoningArtefact(entry["data"], openAiChatProtocol);
-      // The kind comes from `format` alone, whatever the origin (the encoders write it so: see
-      // encryptedDetailFormat): an anthropic format is Anthropic redacted thinking, any other an encrypted payload.
-      // A bare origin tag carries no payload.
+      const { artefact, origin, kind } = untagReasoningArtefact(entry["data"], openAiChatProtocol);
+      // The kind comes from the tag's kind marker, else from `format`, whatever the origin (the encoders write it so:
+      // see encryptedDetailFormat): an anthropic format is Anthropic redacted thinking, any other an encrypted
+      // payload. A bare origin tag carries no payload.
       if (artefact !== "" || origin.protocol === openAiChatProtocol) {
-        if (isRedactedFormat(entry["format"])) part.redactedData = artefact;
-        else part.encryptedContent = artefact;
+        part[reasoningArtefactFields[kind ?? (isRedactedFormat(entry["format"]) ? "redacted" : "encrypted")]] = artefact;
       }
       part.origin = origin;
     }

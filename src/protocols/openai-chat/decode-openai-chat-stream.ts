@@ -4,12 +4,14 @@ import {
   untagReasoningArtefact,
   type Citation,
   type FinishReason,
+  type ReasoningArtefactKind,
   type ReasoningOrigin,
   type SseMessage,
   type StreamDecoder,
   type StreamEvent,
   type ToolCallKind,
   type UnifiedWarning,
+  type UntaggedReasoningArtefact,
   type Usage,
 } from "../../unified/index.js";
 import { isWireObject, parseWireJson, type WireObject } from "../common/index.js";
@@ -190,6 +192,37 @@ export function createOpenAiChatStreamDecoder(): StreamDecoder {
     }
   }
 
+  /** An artefact read from a detail entry, by kind: a signature on the open block, redacted data a block of its own. */
+  function detailArtefact(events: StreamEvent[], untagged: UntaggedReasoningArtefact, kind: ReasoningArtefactKind): void {
+    switch (kind) {
+      case "signature": {
+        const index = openReasoning(events, untagged.origin);
+        // The block opened earlier (text before the signature) with another origin: the signature says its own.
+        events.push(
+          untagged.origin.protocol === reasoningOrigin.protocol
+            ? { type: "reasoning-signature", index, signature: untagged.artefact }
+            : { type: "reasoning-signature", index, signature: untagged.artefact, origin: untagged.origin },
+        );
+        return;
+      }
+      case "redacted": {
+        closeReasoning(events);
+        closeText(events);
+        const block = nextBlock++;
+        events.push({ type: "reasoning-start", index: block, redactedData: untagged.artefact, origin: untagged.origin }, { type: "reasoning-end", index: block });
+        return;
+      }
+      case "encrypted":
+        openReasoning(events, untagged.origin);
+        closeReasoning(events, untagged);
+        return;
+      default: {
+        const unreachable: never = kind;
+        return unreachable;
+      }
+    }
+  }
+
   function reasoningDetail(events: StreamEvent[], entry: unknown): void {
     if (!isWireObject(entry)) return;
     switch (entry["type"]) {
@@ -203,13 +236,7 @@ export function createOpenAiChatStreamDecoder(): StreamDecoder {
           // block, else on reasoning-end); without reasoning it means nothing.
           noteLateOrigin(signature.origin);
         } else if (signature !== undefined) {
-          const index = openReasoning(events, signature.origin);
-          // The block opened earlier (text before the signature) with another origin: the signature says its own.
-          events.push(
-            signature.origin.protocol === reasoningOrigin.protocol
-              ? { type: "reasoning-signature", index, signature: signature.artefact }
-              : { type: "reasoning-signature", index, signature: signature.artefact, origin: signature.origin },
-          );
+          detailArtefact(events, signature, signature.kind ?? "signature");
         }
         return;
       }
@@ -224,15 +251,9 @@ export function createOpenAiChatStreamDecoder(): StreamDecoder {
         if (untagged.artefact === "" && untagged.origin.protocol !== openAiChatProtocol) {
           // A bare origin tag: no payload, only the origin of the open block's reasoning.
           noteLateOrigin(untagged.origin);
-        } else if (isRedactedFormat(entry["format"])) {
-          // Redacted thinking is a block of its own.
-          closeReasoning(events);
-          closeText(events);
-          const block = nextBlock++;
-          events.push({ type: "reasoning-start", index: block, redactedData: untagged.artefact, origin: untagged.origin }, { type: "reasoning-end", index: block });
         } else {
-          openReasoning(events, untagged.origin);
-          closeReasoning(events, untagged);
+          // The tag's kind marker says what the payload is; an untagged or unmarked one is told by its `format`.
+          detailArtefact(events, untagged, untagged.kind ?? (isRedactedFormat(entry["format"]) ? "redacted" : "encrypted"));
         }
         return;
       }

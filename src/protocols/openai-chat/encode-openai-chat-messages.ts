@@ -4,6 +4,7 @@ import {
   type ContentPart,
   type InstructionBlock,
   type ProtocolId,
+  type ReasoningArtefactKind,
   type ReasoningOrigin,
   type ReasoningPart,
   type ToolCallPart,
@@ -192,13 +193,16 @@ function encodeAssistant(message: UnifiedMessage, path: string, context: Message
 
 /**
  * Reasoning → `reasoning_content` (DeepSeek, Kimi and others need it replayed on tool turns) and, when there are
- * artefacts or the client sent them that way, OpenRouter-style `reasoning_details`.
+ * artefacts or the client sent them that way, OpenRouter-style `reasoning_details`. `summaryAsText` (towards a
+ * client): a part with summaries but no text (Responses reasoning) shows its summaries, joined as paragraphs, as
+ * reasoning_content, as the stream encoder does with summary deltas; towards an upstream only text is replayed.
  */
 export function writeReasoning(
   wire: ChatWireObject,
   reasoning: ReadonlyArray<ReasoningPart | ChatWireObject>,
   ext: Record<string, unknown> | undefined,
-  writeArtefact: (artefact: string, part: ReasoningPart) => string,
+  writeArtefact: (artefact: string, part: ReasoningPart, kind: ReasoningArtefactKind) => string,
+  summaryAsText = false,
 ): void {
   if (reasoning.length === 0) return;
   const fromDetails = ext?.[chatMarkers.reasoningFromDetails] === true;
@@ -206,7 +210,7 @@ export function writeReasoning(
   let artefacts = false;
   for (const item of reasoning) {
     if (!isReasoningPart(item)) continue;
-    text += item.text;
+    text += item.text === "" && summaryAsText && item.summary !== undefined ? item.summary.join("\n\n") : item.text;
     artefacts ||= hasReasoningArtefact(item);
   }
   // When the client sent reasoning_details, reasoning_content (if any) rode verbatim: only the details are rebuilt.
@@ -214,7 +218,7 @@ export function writeReasoning(
   if (fromDetails || artefacts || reasoning.some((item) => !isReasoningPart(item))) {
     const details: ChatWireObject[] = [];
     for (const item of reasoning) {
-      if (isReasoningPart(item)) details.push(...encodeOpenAiChatReasoningDetails(item, (artefact) => writeArtefact(artefact, item)));
+      if (isReasoningPart(item)) details.push(...encodeOpenAiChatReasoningDetails(item, (artefact, kind) => writeArtefact(artefact, item, kind)));
       else details.push(item);
     }
     wire["reasoning_details"] = details;

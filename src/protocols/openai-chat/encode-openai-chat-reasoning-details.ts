@@ -1,4 +1,4 @@
-import type { ReasoningOrigin, ReasoningPart } from "../../unified/index.js";
+import { reasoningArtefactFields, type ReasoningArtefactKind, type ReasoningOrigin, type ReasoningPart } from "../../unified/index.js";
 import { isWireObject, type WireObject } from "../common/index.js";
 import { readChatExtensions } from "./convert-openai-chat-extensions.js";
 import { isRedactedFormat } from "./decode-openai-chat-reasoning-details.js";
@@ -8,12 +8,13 @@ import type { ChatWireReasoningDetail } from "./types.js";
  * One reasoning part → OpenRouter-style `reasoning_details` entries. A part decoded from Chat carries its entries'
  * wire order and extra fields (`detailFields`), so the same entries come back; a part from another protocol gets
  * the canonical entries (text + signature, summaries, redacted, encrypted) with a `format` naming its origin.
- * `writeArtefact` decides how signatures and payloads are written (raw, or tagged with their origin for clients).
+ * `writeArtefact` decides how signatures and payloads are written (raw, or tagged with their origin and kind for
+ * clients: reasoning-signature.ts).
  * @see https://openrouter.ai/docs/use-cases/reasoning-tokens#reasoning-details-api-shape
  */
 export function encodeOpenAiChatReasoningDetails(
   part: ReasoningPart,
-  writeArtefact: (artefact: string) => string,
+  writeArtefact: (artefact: string, kind: ReasoningArtefactKind) => string,
 ): ChatWireReasoningDetail[] {
   const records = readDetailRecords(part);
   return records === undefined ? canonicalEntries(part, writeArtefact) : recordedEntries(part, records, writeArtefact);
@@ -30,7 +31,7 @@ function readDetailRecords(part: ReasoningPart): WireObject[] | undefined {
   return records.every((record) => isWireObject(record) && typeof record["type"] === "string") ? (records as WireObject[]) : undefined;
 }
 
-function recordedEntries(part: ReasoningPart, records: WireObject[], writeArtefact: (artefact: string) => string): ChatWireReasoningDetail[] {
+function recordedEntries(part: ReasoningPart, records: WireObject[], writeArtefact: (artefact: string, kind: ReasoningArtefactKind) => string): ChatWireReasoningDetail[] {
   const entries: ChatWireReasoningDetail[] = [];
   let textWritten = false;
   let summaryIndex = 0;
@@ -40,15 +41,16 @@ function recordedEntries(part: ReasoningPart, records: WireObject[], writeArtefa
     if (type === "reasoning.text") {
       // Entries merged by id gave one text; it goes back whole into the first text entry.
       entry["text"] = textWritten ? "" : part.text;
-      if (!textWritten && part.signature !== undefined) entry["signature"] = writeArtefact(part.signature);
+      if (!textWritten && part.signature !== undefined) entry["signature"] = writeArtefact(part.signature, "signature");
       textWritten = true;
     } else if (type === "reasoning.summary") {
       entry["summary"] = part.summary?.[summaryIndex] ?? "";
       summaryIndex += 1;
     } else {
       // The same rule as the decoder's: the recorded format says which kind the entry held.
-      const data = isRedactedFormat(record["format"]) ? part.redactedData : part.encryptedContent;
-      if (data !== undefined) entry["data"] = writeArtefact(data);
+      const kind = isRedactedFormat(record["format"]) ? "redacted" : "encrypted";
+      const data = part[reasoningArtefactFields[kind]];
+      if (data !== undefined) entry["data"] = writeArtefact(data, kind);
     }
     if (part.id !== undefined) entry["id"] = part.id;
     for (const key in record) entry[key] = record[key];
@@ -57,7 +59,7 @@ function recordedEntries(part: ReasoningPart, records: WireObject[], writeArtefa
   return entries;
 }
 
-function canonicalEntries(part: ReasoningPart, writeArtefact: (artefact: string) => string): ChatWireReasoningDetail[] {
+function canonicalEntries(part: ReasoningPart, writeArtefact: (artefact: string, kind: ReasoningArtefactKind) => string): ChatWireReasoningDetail[] {
   const entries: ChatWireReasoningDetail[] = [];
   const format = formatForOrigin(part.origin);
   const withId = (entry: ChatWireReasoningDetail): ChatWireReasoningDetail => {
@@ -67,16 +69,16 @@ function canonicalEntries(part: ReasoningPart, writeArtefact: (artefact: string)
   };
   if (part.text !== "" || part.signature !== undefined) {
     const entry = withId({ type: "reasoning.text", text: part.text, format });
-    if (part.signature !== undefined) entry["signature"] = writeArtefact(part.signature);
+    if (part.signature !== undefined) entry["signature"] = writeArtefact(part.signature, "signature");
   }
   for (const summary of part.summary ?? []) withId({ type: "reasoning.summary", summary, format });
   if (part.redactedData !== undefined) {
     // The decoder tells redacted thinking from other payloads by an anthropic format, whatever the origin.
-    withId({ type: "reasoning.encrypted", data: writeArtefact(part.redactedData), format: "anthropic-claude-v1" });
+    withId({ type: "reasoning.encrypted", data: writeArtefact(part.redactedData, "redacted"), format: "anthropic-claude-v1" });
   }
   if (part.encryptedContent !== undefined) {
     // Never an anthropic format for an encrypted payload, even of Anthropic origin: it would read back as redacted.
-    withId({ type: "reasoning.encrypted", data: writeArtefact(part.encryptedContent), format: encryptedDetailFormat(part.origin) });
+    withId({ type: "reasoning.encrypted", data: writeArtefact(part.encryptedContent, "encrypted"), format: encryptedDetailFormat(part.origin) });
   }
   return entries;
 }

@@ -107,7 +107,7 @@ function encodeMessage(
   else if (ext === undefined) message["refusal"] = null;
   if (annotations.length > 0) message["annotations"] = annotations;
   else if (ext === undefined) message["annotations"] = [];
-  writeReasoning(message, reasoning, ext, (artefact, part) => artefactForProtocol(artefact, part.origin, openAiChatProtocol));
+  writeReasoning(message, reasoning, ext, (artefact, part, kind) => artefactForProtocol(artefact, part.origin, openAiChatProtocol, kind), true);
   if (toolCalls.length > 0) message["tool_calls"] = toolCalls;
   return message;
 }

@@ -81,8 +81,9 @@ describe("createOpenAiChatStreamEncoder", () => {
       delta({ role: "assistant", content: "" }),
       delta({ reasoning_content: "Think" }),
       delta({ reasoning_details: [{ type: "reasoning.text", text: "", signature: "swy1.anthropic-messages.EqQB", format: "anthropic-claude-v1" }] }),
-      delta({ reasoning_details: [{ type: "reasoning.encrypted", data: "swy1.anthropic-messages.opaque", format: "anthropic-claude-v1" }] }),
-      delta({ reasoning_details: [{ type: "reasoning.encrypted", data: "swy1.openai-responses.gAAA", format: "openai-responses-v1" }] }),
+      // Tags name the kind of every artefact but a signature (reasoning-signature.ts).
+      delta({ reasoning_details: [{ type: "reasoning.encrypted", data: "swy1.anthropic-messages.redacted:opaque", format: "anthropic-claude-v1" }] }),
+      delta({ reasoning_details: [{ type: "reasoning.encrypted", data: "swy1.openai-responses.encrypted:gAAA", format: "openai-responses-v1" }] }),
       delta({}, "stop"),
       "[DONE]",
     ]);

@@ -51,8 +51,8 @@ export function createOpenAiChatStreamEncoder(options: EncodeResponseOptions = {
   let started = false;
   let terminated = false;
   const toolCalls = new Map<number, ToolCallStream>();
-  /** Open reasoning blocks: the origin and item id their reasoning-start gave. */
-  const reasoningBlocks = new Map<number, { origin: ReasoningOrigin | undefined; id: string | undefined }>();
+  /** Open reasoning blocks: the origin and item id their reasoning-start gave, and the summary being streamed. */
+  const reasoningBlocks = new Map<number, { origin: ReasoningOrigin | undefined; id: string | undefined; summaryIndex?: number }>();
   let nextToolIndex = 0;
   let usage: Usage | undefined;
 
@@ -99,12 +99,19 @@ export function createOpenAiChatStreamEncoder(options: EncodeResponseOptions = {
         reasoningBlocks.set(event.index, { origin: event.origin, id: event.id });
         if (event.redactedData === undefined) return "";
         return chunk({ reasoning_details: [redactedDetail(event.redactedData, event.origin, event.id)] });
-      case "reasoning-delta":
-        return event.text === "" ? "" : chunk({ reasoning_content: event.text });
+      case "reasoning-delta": {
+        if (event.text === "") return "";
+        // Responses summaries arrive as numbered parts: apart as paragraphs, as encodeOpenAiChatResponse joins them.
+        const block = reasoningBlocks.get(event.index);
+        const previous = block?.summaryIndex;
+        if (block !== undefined && event.summaryIndex !== undefined) block.summaryIndex = event.summaryIndex;
+        const separator = previous !== undefined && event.summaryIndex !== undefined && event.summaryIndex !== previous ? "\n\n" : "";
+        return chunk({ reasoning_content: separator + event.text });
+      }
       case "reasoning-signature": {
         const block = reasoningBlocks.get(event.index);
         const origin = event.origin ?? block?.origin;
-        const signature = artefactForProtocol(event.signature, origin, openAiChatProtocol);
+        const signature = artefactForProtocol(event.signature, origin, openAiChatProtocol, "signature");
         return chunk({ reasoning_details: [withId({ type: "reasoning.text", text: "", signature, format: formatForOrigin(origin) }, block?.id)] });
       }
       case "reasoning-end": {
@@ -114,7 +121,7 @@ export function createOpenAiChatStreamEncoder(options: EncodeResponseOptions = {
         const details: ChatWireObject[] = [];
         if (event.redactedData !== undefined) details.push(redactedDetail(event.redactedData, origin, block?.id));
         if (event.encryptedContent !== undefined) {
-          const data = artefactForProtocol(event.encryptedContent, origin, openAiChatProtocol);
+          const data = artefactForProtocol(event.encryptedContent, origin, openAiChatProtocol, "encrypted");
           details.push(withId({ type: "reasoning.encrypted", data, format: encryptedDetailFormat(origin) }, block?.id));
         }
         return details.length === 0 ? "" : chunk({ reasoning_details: details });
@@ -192,7 +199,7 @@ export function createOpenAiChatStreamEncoder(options: EncodeResponseOptions = {
 
 /** Anthropic redacted thinking as a `reasoning.encrypted` detail; its anthropic `format` is how decoders tell it apart. */
 function redactedDetail(data: string, origin: ReasoningOrigin | undefined, id: string | undefined): ChatWireObject {
-  return withId({ type: "reasoning.encrypted", data: artefactForProtocol(data, origin, openAiChatProtocol), format: "anthropic-claude-v1" }, id);
+  return withId({ type: "reasoning.encrypted", data: artefactForProtocol(data, origin, openAiChatProtocol, "redacted"), format: "anthropic-claude-v1" }, id);
 }
 
 function withId(entry: ChatWireObject, id: string | undefined): ChatWireObject {

@@ -172,7 +172,7 @@ describe("encodeOpenAiChatResponse for a Chat client", () => {
             reasoning_content: "Think",
             reasoning_details: [
               { type: "reasoning.text", text: "Think", signature: tagReasoningArtefact("EqQB", "anthropic-messages"), format: "anthropic-claude-v1" },
-              { type: "reasoning.encrypted", data: tagReasoningArtefact("opaque", "anthropic-messages"), format: "anthropic-claude-v1" },
+              { type: "reasoning.encrypted", data: tagReasoningArtefact("opaque", "anthropic-messages", "redacted"), format: "anthropic-claude-v1" },
             ],
             tool_calls: [{ id: "toolu_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } }],
           },

@@ -97,7 +97,7 @@ describe("reasoning_details: bare origin tags and symmetric artefact kinds", () 
 
   it("gives an encrypted payload of Anthropic origin a non-anthropic format, so it does not come back as redacted thinking", () => {
     const message = clientMessage(responseWith([{ type: "reasoning", text: "", encryptedContent: "ZW5j", origin: { protocol: "anthropic-messages" } }]));
-    expect(message["reasoning_details"]).toEqual([{ type: "reasoning.encrypted", data: "swy1.anthropic-messages.ZW5j", format: "unknown" }]);
+    expect(message["reasoning_details"]).toEqual([{ type: "reasoning.encrypted", data: "swy1.anthropic-messages.encrypted:ZW5j", format: "unknown" }]);
   });
 
   const origins: Array<ProtocolId | undefined> = [undefined, "openai-chat", "anthropic-messages", "openai-responses", "gemini"];

@@ -1,6 +1,8 @@
 import {
   artefactForProtocol,
+  firstReasoningArtefact,
   originTagForProtocol,
+  reasoningArtefactFields,
   untagReasoningArtefact,
   type ReasoningOrigin,
   type ReasoningPart,
@@ -11,14 +13,10 @@ import { responsesProtocol } from "./types.js";
 /**
  * A Responses reasoning item has one opaque slot, `encrypted_content`. Artefacts of other origins (an Anthropic
  * thinking signature or redacted_thinking data, a Gemini thought signature) ride in it tagged with their origin
- * (`swy1.<protocol>.…`) so that a client replaying the item gives them back to the right upstream. Within the tag a
- * `redacted:` or `encrypted:` prefix says which kind it was (signatures, the common case, carry none); real
- * artefacts are base64 and never contain a colon.
+ * and kind (`swy1.<protocol>.redacted:…`, the shared grammar of reasoning-signature.ts; a signature carries no
+ * kind marker). The item has its own `id`, so no id goes into the tag. These are the artefact fields of a
+ * reasoning part.
  */
-const redactedPrefix = "redacted:";
-const encryptedPrefix = "encrypted:";
-
-/** The artefact fields of a reasoning part. */
 export type ReasoningArtefacts = Pick<ReasoningPart, "signature" | "redactedData" | "encryptedContent" | "origin">;
 
 /**
@@ -26,12 +24,13 @@ export type ReasoningArtefacts = Pick<ReasoningPart, "signature" | "redactedData
  * bare origin tag (unsigned reasoning of another origin, see encodeResponsesEncryptedContent) gives the origin only.
  */
 export function decodeResponsesEncryptedContent(value: string): ReasoningArtefacts {
-  const { artefact, origin } = untagReasoningArtefact(value, responsesProtocol);
+  const { artefact, origin, kind } = untagReasoningArtefact(value, responsesProtocol);
   if (origin.protocol === responsesProtocol) return { encryptedContent: artefact, origin };
   if (artefact === "") return { origin };
-  if (artefact.startsWith(redactedPrefix)) return { redactedData: artefact.slice(redactedPrefix.length), origin };
-  if (artefact.startsWith(encryptedPrefix)) return { encryptedContent: artefact.slice(encryptedPrefix.length), origin };
-  return { signature: artefact, origin };
+  const read: ReasoningArtefacts = { origin };
+  // A foreign tag without a kind marker holds a signature (reasoning-signature.ts).
+  read[reasoningArtefactFields[kind ?? "signature"]] = artefact;
+  return read;
 }
 
 /**
@@ -54,21 +53,12 @@ export function encodeResponsesEncryptedContent(
     }
     return artefacts.encryptedContent;
   }
-  const candidates: Array<[string | undefined, string]> = [
-    [artefacts.signature, ""],
-    [artefacts.redactedData, redactedPrefix],
-    [artefacts.encryptedContent, encryptedPrefix],
-  ];
-  let written: string | undefined;
-  for (const [value, prefix] of candidates) {
-    if (value === undefined) continue;
-    if (written !== undefined) {
-      warnings.push({ code: "reasoning-artefact-dropped", message: "a second reasoning artefact does not fit encrypted_content", ...(path === undefined ? {} : { path }) });
-      continue;
-    }
-    written = artefactForProtocol(`${prefix}${value}`, origin, responsesProtocol);
+  const first = firstReasoningArtefact(artefacts);
+  for (let extra = first?.others ?? 0; extra > 0; extra--) {
+    warnings.push({ code: "reasoning-artefact-dropped", message: "a second reasoning artefact does not fit encrypted_content", ...(path === undefined ? {} : { path }) });
   }
-  return written ?? originTagForProtocol(origin, responsesProtocol);
+  if (first === undefined) return originTagForProtocol(origin, responsesProtocol);
+  return artefactForProtocol(first.value, origin, responsesProtocol, first.kind);
 }
 
 /** An artefact collected from stream events, with the origin they gave it (none: Responses' own). */

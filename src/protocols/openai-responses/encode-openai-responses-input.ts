@@ -24,16 +24,17 @@ interface MessageAccumulator {
  * Encodes unified messages as `input` items. A message's content parts (text, images, files) form one message item;
  * tool calls, tool results, reasoning and native parts become items of their own, in order. Parts that recorded
  * where a wire item started (`wireShape.item`) start a new message item there, so a client's history is rebuilt
- * item for item.
+ * item for item. `sameProtocol` (the request came from a Responses client) keeps every part as it came; from any
+ * other client, empty text parts are dropped (see encodeMessage).
  * @see https://platform.openai.com/docs/api-reference/responses/create#responses-create-input
  */
-export function encodeResponsesInput(messages: readonly UnifiedMessage[], context: ItemEncodingContext): WireObject[] {
+export function encodeResponsesInput(messages: readonly UnifiedMessage[], context: ItemEncodingContext, sameProtocol: boolean): WireObject[] {
   const items: WireObject[] = [];
-  messages.forEach((message, index) => encodeMessage(message, `messages[${index}]`, context, items));
+  messages.forEach((message, index) => encodeMessage(message, `messages[${index}]`, context, items, sameProtocol));
   return items;
 }
 
-function encodeMessage(message: UnifiedMessage, path: string, context: ItemEncodingContext, items: WireObject[]): void {
+function encodeMessage(message: UnifiedMessage, path: string, context: ItemEncodingContext, items: WireObject[], sameProtocol: boolean): void {
   // A tool message carries tool results; stray content in one is the user's.
   const role = message.role === "tool" ? "user" : message.role;
   const textDefault = role === "assistant" ? "output_text" : "input_text";
@@ -60,6 +61,10 @@ function encodeMessage(message: UnifiedMessage, path: string, context: ItemEncod
       case "file":
       case "audio":
       case "refusal": {
+        // Empty text from another protocol carries nothing, yet would become an empty message item (Gemini streams end
+        // with an empty text part that clients echo back in their history). A Responses client's own empty
+        // output_text stays, so that its body round-trips exactly: every part of its request came from its wire.
+        if (part.type === "text" && part.text === "" && !sameProtocol) return;
         if (role === "assistant" && (part.type === "image" || part.type === "file" || part.type === "audio")) {
           // Assistant message content is output_text or refusal only.
           context.warnings.push({ code: "assistant-media-dropped", message: `assistant ${part.type} content has no Responses input form`, path: partPath });

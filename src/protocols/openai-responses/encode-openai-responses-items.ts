@@ -113,7 +113,12 @@ export function encodeResponsesToolOutputItem(part: ToolResultPart, context: Ite
  * A reasoning part as a `reasoning` item for an upstream request, or undefined when it cannot be sent.
  * OpenAI accepts only reasoning items it produced (their id / encrypted_content are validated; a foreign or
  * fabricated item is a 400), so reasoning of another origin is dropped entirely, visible text included, with a
- * warning; the conversation text itself is unaffected.
+ * warning; the conversation text itself is unaffected. Responses reasoning that came back through a client of
+ * another protocol (its encrypted_content and id in an origin tag) carries as text what that client showed: the
+ * item's summaries, which client-facing encoders fold into text. It goes back as one summary, because OpenAI
+ * rejects a reasoning input item with non-empty `content` (max length 0); a Responses client's own item is
+ * replayed as sent.
+ * @see https://platform.openai.com/docs/guides/reasoning#keeping-reasoning-items-in-context
  */
 export function encodeResponsesReasoningRequestItem(part: ReasoningPart, context: ItemEncodingContext, path: string): WireObject | undefined {
   // Signatures and redacted data are never Responses' own (it makes neither), whatever origin is recorded.
@@ -126,7 +131,8 @@ export function encodeResponsesReasoningRequestItem(part: ReasoningPart, context
     context.warnings.push({ code: "reasoning-dropped-other-origin", message: "reasoning text without a Responses item id cannot be replayed", path });
     return undefined;
   }
-  return buildReasoningItem(part, part.encryptedContent);
+  if (fromResponses || part.text === "" || part.summary !== undefined) return buildReasoningItem(part, part.encryptedContent);
+  return buildReasoningItem({ ...part, text: "", summary: [part.text] }, part.encryptedContent);
 }
 
 /** A reasoning part as a `reasoning` output item shown to a Responses client (foreign artefacts tagged). */

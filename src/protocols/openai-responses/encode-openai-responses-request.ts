@@ -14,7 +14,7 @@ import { readWireField, readWireShape, spreadWireFields } from "./convert-openai
 import { createItemEncodingContext } from "./encode-openai-responses-items.js";
 import { encodeResponsesInput } from "./encode-openai-responses-input.js";
 import { encodeResponsesToolChoice, encodeResponsesTools, indexResponsesToolNames } from "./encode-openai-responses-tools.js";
-import type { ResponsesWireShape } from "./types.js";
+import { responsesProtocol, type ResponsesWireShape } from "./types.js";
 
 const logprobsInclude = "message.output_text.logprobs";
 
@@ -50,7 +50,7 @@ export function encodeOpenAiResponsesRequest(request: UnifiedRequest, options: E
   }
   const inputString = asInputString(request, shape);
   if (inputString !== undefined) out["input"] = inputString;
-  else if (request.messages.length > 0) out["input"] = encodeResponsesInput(request.messages, context);
+  else if (request.messages.length > 0) out["input"] = encodeResponsesInput(request.messages, context, request.sourceProtocol === responsesProtocol);
 
   if (request.stream || shape?.streamOmitted !== true) out["stream"] = request.stream;
   return { value: out, warnings };
