@@ -24,3 +24,15 @@ export function emptyUsage(): Usage {
 export function totalInputTokens(usage: Usage): number {
   return usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
 }
+
+/** Whether two usages report the same counts (the raw provider objects are not compared). */
+export function sameUsageCounts(a: Usage, b: Usage): boolean {
+  return (
+    a.inputTokens === b.inputTokens &&
+    a.cacheReadTokens === b.cacheReadTokens &&
+    a.cacheWriteTokens === b.cacheWriteTokens &&
+    a.outputTokens === b.outputTokens &&
+    a.reasoningTokens === b.reasoningTokens &&
+    a.totalTokens === b.totalTokens
+  );
+}

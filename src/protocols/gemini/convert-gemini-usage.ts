@@ -1,4 +1,4 @@
-import type { Usage, UnifiedWarning } from "../../unified/index.js";
+import { sameUsageCounts, type Usage, type UnifiedWarning } from "../../unified/index.js";
 import { isWireObject } from "../common/index.js";
 import type { GeminiWireUsage } from "./types.js";
 
@@ -44,16 +44,6 @@ export function hasGeminiTokenCounts(usageMetadata: unknown): boolean {
   );
 }
 
-function sameCounts(a: Usage, b: Usage): boolean {
-  return (
-    a.inputTokens === b.inputTokens &&
-    a.cacheReadTokens === b.cacheReadTokens &&
-    a.cacheWriteTokens === b.cacheWriteTokens &&
-    a.outputTokens === b.outputTokens &&
-    a.reasoningTokens === b.reasoningTokens &&
-    a.totalTokens === b.totalTokens
-  );
-}
 
 /**
  * Unified usage → Gemini usageMetadata. When `raw` is a Gemini usage object that still says the same counts (the
@@ -64,7 +54,7 @@ function sameCounts(a: Usage, b: Usage): boolean {
 export function encodeGeminiUsage(usage: Usage, warnings?: UnifiedWarning[]): GeminiWireUsage {
   if (isWireObject(usage.raw)) {
     const fromRaw = convertGeminiUsage(usage.raw);
-    if (fromRaw !== undefined && sameCounts(fromRaw, usage) && hasGeminiTokenCounts(usage.raw)) return usage.raw;
+    if (fromRaw !== undefined && sameUsageCounts(fromRaw, usage) && hasGeminiTokenCounts(usage.raw)) return usage.raw;
   }
   const wire: GeminiWireUsage = {
     promptTokenCount: usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens,

@@ -1,5 +1,6 @@
 import {
   deriveToolCallId,
+  sameUsageCounts,
   splitToolCallId,
   type ReasoningOrigin,
   type SseMessage,
@@ -279,10 +280,6 @@ export function createGeminiStreamDecoder(): StreamDecoder {
 }
 
 type GeminiArtefact = ReturnType<typeof decodeGeminiReasoningArtefact>;
-
-function sameUsageCounts(a: Usage, b: Usage): boolean {
-  return a.inputTokens === b.inputTokens && a.cacheReadTokens === b.cacheReadTokens && a.outputTokens === b.outputTokens && a.totalTokens === b.totalTokens;
-}
 
 function withUsage(event: StreamEvent & { type: "finish" }, usage: Usage | undefined): StreamEvent {
   if (usage !== undefined) event.usage = usage;

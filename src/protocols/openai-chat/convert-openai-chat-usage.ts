@@ -1,4 +1,4 @@
-import type { Usage } from "../../unified/index.js";
+import { sameUsageCounts, type Usage } from "../../unified/index.js";
 import { isWireObject, type WireObject } from "../common/index.js";
 
 /**
@@ -46,7 +46,7 @@ export function readOpenAiChatUsageCost(raw: unknown): number | undefined {
 export function convertUnifiedUsageToOpenAiChat(usage: Usage): WireObject {
   if (isWireObject(usage.raw) && typeof usage.raw["prompt_tokens"] === "number") {
     const again = convertOpenAiChatUsageToUnified(usage.raw);
-    if (again !== undefined && sameCounts(again, usage)) return usage.raw;
+    if (again !== undefined && sameUsageCounts(again, usage)) return usage.raw;
   }
   const promptTokens = usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
   const promptDetails: WireObject = { cached_tokens: usage.cacheReadTokens };
@@ -60,16 +60,6 @@ export function convertUnifiedUsageToOpenAiChat(usage: Usage): WireObject {
   };
 }
 
-function sameCounts(a: Usage, b: Usage): boolean {
-  return (
-    a.inputTokens === b.inputTokens &&
-    a.cacheReadTokens === b.cacheReadTokens &&
-    a.cacheWriteTokens === b.cacheWriteTokens &&
-    a.outputTokens === b.outputTokens &&
-    a.reasoningTokens === b.reasoningTokens &&
-    a.totalTokens === b.totalTokens
-  );
-}
 
 function numberOr(value: unknown, fallback: number): number {
   return typeof value === "number" && Number.isFinite(value) ? value : fallback;
