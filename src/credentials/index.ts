@@ -1,0 +1,22 @@
+/**
+ * Credentials: per-provider pools with priority tiers, concurrency limits, usage windows, scoped extend-only
+ * cooldowns, selection strategies and session affinity, all state kept in a StateStore.
+ */
+export type {
+  AcquireResult,
+  CooldownRecord,
+  CooldownScope,
+  CredentialLease,
+  CredentialPoolSettings,
+  CredentialStatus,
+  LeaseOutcome,
+  PoolEnvironment,
+  PooledCredentialSettings,
+  ReleaseResult,
+  SelectionStrategy,
+  UsageWindow,
+  WaitReason,
+} from "./credential-pool-settings.js";
+export { createCredentialPool, type CredentialPool } from "./create-credential-pool.js";
+export { createCredentialPools, type AcquireRequest, type CredentialPools, type CredentialPoolsOptions } from "./create-credential-pools.js";
+export { computeBackoffDelay, type BackoffLimits } from "./compute-backoff-delay.js";
