@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
  *
  * Run: `npm run bench:gateway` (builds first). Env: DURATION, WARMUP, TTFB_SECONDS, ROUNDS, SCENARIOS, PIN (passed
  * to the harness), BENCH_PEERS_DIR (default ../shared/bench-peers), RUN_DIR, MAX_SECONDS (hard limit on the run).
+ * `node bench/gateway-vs-direct.ts --render <run dir>/results.json` re-prints the table of an earlier run.
  */
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -22,7 +23,8 @@ const number = (name: string, fallback: number): number => {
 };
 const duration = number("DURATION", 10);
 const warmup = number("WARMUP", 3);
-const ttfbSeconds = number("TTFB_SECONDS", 5);
+// 15 s of ~60 ms streams ≈ 230 samples per route: the harness default (5 s) leaves the TTFB median noisy.
+const ttfbSeconds = number("TTFB_SECONDS", 15);
 const rounds = number("ROUNDS", 1);
 const scenarios = process.env["SCENARIOS"] ?? "json-c1,json-c64,sse50-c16,sse50-paced2ms-c16,sse50-ttfb-c1";
 
@@ -54,6 +56,7 @@ interface HarnessRow {
   p99?: number;
   sutCpuUsPerReq?: number | null;
   errors?: number;
+  foreignCpuPct?: number;
   ttfb?: { ttfb_p50?: number | null; ttfb_p99?: number | null; errors?: number };
 }
 interface HarnessMemory {
@@ -69,6 +72,7 @@ interface HarnessTarget {
 }
 interface HarnessResults {
   machine: { cpus: number; model?: string; node: string };
+  config: { rounds: number; warmup: number; duration: number; ttfbSeconds: number };
   rows: HarnessRow[];
   targets: HarnessTarget[];
 }
@@ -188,13 +192,29 @@ function summarize(results: HarnessResults): string {
   lines.push(
     `"met" marks, in order: added p50, CPU µs/req c64, added TTFB (≤ ${targets.addedTtfbMs} ms), burst stream CPU (≤ ${targets.streamCpuUsPerRequest} µs), paced stream CPU (≤ ${targets.pacedCpuVersusDirect}× direct).`,
   );
+  const foreign = results.rows.filter((row) => typeof row.foreignCpuPct === "number").map((row) => row.foreignCpuPct ?? 0);
+  const noisy = foreign.filter((value) => value > 20).length;
+  lines.push(
+    `Other tenants' CPU during the measured windows (processes the harness did not start): median ${format(median(foreign), 0)} %, max ${format(foreign.length === 0 ? undefined : Math.max(...foreign), 0)} %; ${noisy} of ${foreign.length} windows above 20 % (those numbers are less trustworthy).`,
+  );
   for (const target of gatewayTargets) if (target.status !== "ok") lines.push(`Gateway ${target.status}: ${target.reason ?? ""}`);
   for (const failure of failures) lines.push(`FAILED ${failure.route} ${failure.family} ${failure.scenario}: ${failure.failed ?? ""}`);
-  lines.push(`Machine: ${results.machine.cpus} vCPU ${results.machine.model ?? ""}, SUT node ${results.machine.node}; ${rounds} round(s) of ${warmup} s warm-up + ${duration} s per wrk scenario.`);
+  const { config } = results;
+  lines.push(
+    `Machine: ${results.machine.cpus} vCPU ${results.machine.model ?? ""}, SUT node ${results.machine.node}; ${config.rounds} round(s) (medians) of ${config.warmup} s warm-up + ${config.duration} s per wrk scenario, ${config.ttfbSeconds} s of TTFB probe per route.`,
+  );
   return lines.join("\n");
 }
 
 async function main(): Promise<void> {
+  const render = process.argv.indexOf("--render");
+  if (render >= 0) {
+    // Re-print the table from an earlier run's results.json.
+    const file = process.argv[render + 1];
+    if (file === undefined) throw new Error("--render needs a results.json path");
+    console.log(summarize(JSON.parse(readFileSync(file, "utf8")) as HarnessResults));
+    return;
+  }
   assertReady();
   mkdirSync(runDir, { recursive: true });
   const resultsFile = join(runDir, "results.json");

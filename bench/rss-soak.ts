@@ -13,8 +13,8 @@ import { fileURLToPath } from "node:url";
  * middle of slow streams), samples the gateway's RSS from /proc at intervals, and reports idle, peak, after, and the
  * growth between the warm point and the end.
  *
- * Run: `npm run bench:rss` (builds first). Env: REQUESTS (100000), CONCURRENCY (32), SAMPLE_MS (500), WARM_AT (20000:
- * the request count treated as "warmed up"), CANCEL_EVERY (200: every Nth request is a paced stream the client
+ * Run: `npm run bench:rss` (builds first). Env: REQUESTS (100000), CONCURRENCY (32), SAMPLE_MS (500), WARM_AT (half the
+ * run: the request count after which V8 has sized its heap and growth would mean a leak), CANCEL_EVERY (200: every Nth request is a paced stream the client
  * abandons after its first bytes; 0 = none), MAX_SECONDS (600: hard limit), PIN (1), RUN_DIR, BENCH_PEERS_DIR,
  * GATEWAY_NODE_FLAGS (space-separated Node flags for the gateway only, e.g. `--max-semi-space-size=16`, to try V8 heap
  * sizing; none by default: the gateway is measured as shipped).

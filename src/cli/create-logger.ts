@@ -1,27 +1,17 @@
-import pino, { type Logger } from "pino";
+import pino, { type DestinationStream, type Logger } from "pino";
 import type { LogLevel } from "../config/index.js";
 
-/**
- * The process logger: pino JSON, with every header or field that can carry a secret redacted wherever it appears
- * (credential values never reach the logger in the first place; this is the second line of defence).
- */
-export function createLogger(level: LogLevel): Logger {
-  return pino({
+/** The process logger: pino JSON with the fields that could carry a secret redacted. */
+export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
+  const options = {
     level,
     base: { name: "switchyard" },
+    // Named paths only: the pipeline never logs headers or bodies, and wildcard paths cost ~20 µs per line
+    // (bench/README.md). Credential values never reach the logger; this is the second line of defence.
     redact: {
-      paths: [
-        "*.authorization",
-        "*.headers.authorization",
-        "*.headers['x-api-key']",
-        "*.headers['x-goog-api-key']",
-        "*.headers['api-key']",
-        "*.headers.cookie",
-        "*.apiKey",
-        "*.secret",
-        "*.token",
-      ],
+      paths: ["authorization", "apiKey", "secret", "token", "headers.authorization", 'headers["x-api-key"]', 'headers["x-goog-api-key"]', "headers.cookie"],
       censor: "[redacted]",
     },
-  });
+  };
+  return destination === undefined ? pino(options) : pino(options, destination);
 }
