@@ -1,0 +1,150 @@
+import type { JsonValue, StateStore } from "../state/index.js";
+import { GatewayError } from "../unified/index.js";
+import {
+  decodeStoreEntry,
+  encodeRefusedResponse,
+  encodeStoredResponse,
+  type JsonObject,
+  type StoredResponse,
+} from "./convert-stored-response.js";
+import { pageInputItems, type InputItemsPage, type InputItemsQuery } from "./list-response-input-items.js";
+
+/** Options for the response store. */
+export interface ResponseStoreOptions {
+  /** The shared state (memory, file, Redis): the store is written against the interface only. */
+  state: StateStore;
+  /** How long a response is kept after its last write (ms); default 30 days, as the OpenAI API keeps them. */
+  ttlMs?: number;
+  /** The largest stored entry in bytes of JSON; larger ones are refused with a reason. Default 8 MiB. */
+  maxEntryBytes?: number;
+  /** Key prefix inside the shared state; default `responses:`. */
+  keyPrefix?: string;
+}
+
+/** What a save did: kept, or refused with a reason the pipeline logs (and a follow-up's 404 repeats). */
+export type SaveOutcome = { saved: true; bytes: number } | { saved: false; reason: string };
+
+/** A lookup that tells a refused entry apart from a missing one; foreign entries read as missing. */
+export type ResponseLookup = { kind: "found"; record: StoredResponse } | { kind: "missing" } | { kind: "refused"; reason: string };
+
+/** The `DELETE /v1/responses/{id}` body. */
+export interface DeletedResponse {
+  id: string;
+  object: "response";
+  deleted: true;
+}
+
+/** Stored Responses API responses, scoped to their owner. */
+export interface ResponseStore {
+  /** Keep a response (replacing one with the same id); entries over the size cap are refused, not trimmed. */
+  save(record: StoredResponse): Promise<SaveOutcome>;
+  /** The response if `owner` may see it. */
+  lookup(id: string, owner: string): Promise<ResponseLookup>;
+  /** The response, or `not_found` (also for another owner's id, so ids never leak). */
+  get(id: string, owner: string): Promise<StoredResponse>;
+  /** Remove a response; `not_found` as for `get`. */
+  delete(id: string, owner: string): Promise<DeletedResponse>;
+  /** One page of a response's input items, as `GET /v1/responses/{id}/input_items` returns it. */
+  listInputItems(id: string, owner: string, query: InputItemsQuery): Promise<InputItemsPage>;
+  /**
+   * Atomically replace a response with `change(current)` (compare-and-set, retried on a concurrent write);
+   * `change` returning undefined leaves it alone. Returns the record now stored. `not_found` as for `get`.
+   */
+  update(id: string, owner: string, change: (current: StoredResponse) => StoredResponse | undefined): Promise<StoredResponse>;
+}
+
+const defaultTtlMs = 30 * 24 * 60 * 60 * 1000;
+const defaultMaxEntryBytes = 8 * 1024 * 1024;
+/** Compare-and-set retries: writers of one response are its request and at most one cancel, so a few suffice. */
+const maxUpdateAttempts = 8;
+
+/** The 404 every missing, expired or foreign id gets, worded as the OpenAI API words it. */
+export function responseNotFound(id: string, path?: string): GatewayError {
+  const subject = path === "previous_response_id" ? "Previous response" : "Response";
+  return new GatewayError("not_found", `${subject} with id '${id}' not found.`, path === undefined ? {} : { path });
+}
+
+/** A response store on any StateStore backend. */
+export function createResponseStore(options: ResponseStoreOptions): ResponseStore {
+  const { state } = options;
+  const ttlMs = options.ttlMs ?? defaultTtlMs;
+  const maxEntryBytes = options.maxEntryBytes ?? defaultMaxEntryBytes;
+  const prefix = options.keyPrefix ?? "responses:";
+  const keyOf = (id: string): string => `${prefix}${id}`;
+
+  /** The value to write for a record: itself, or the refusal marker when it is over the cap. */
+  const prepare = (record: StoredResponse): { value: JsonObject; outcome: SaveOutcome } => {
+    const value = encodeStoredResponse(record);
+    const bytes = Buffer.byteLength(JSON.stringify(value));
+    if (bytes <= maxEntryBytes) return { value, outcome: { saved: true, bytes } };
+    // Refused rather than trimmed: a history with items cut out would replay a conversation that never happened.
+    const reason = `response is ${bytes} bytes, over the response store cap of ${maxEntryBytes} bytes; send the full input instead of previous_response_id`;
+    return { value: encodeRefusedResponse({ id: record.id, owner: record.owner, reason }), outcome: { saved: false, reason } };
+  };
+
+  /** The raw value (for compare-and-set) and what `owner` may see of it. */
+  const readOwned = async (id: string, owner: string): Promise<{ raw: JsonValue | undefined; lookup: ResponseLookup }> => {
+    const raw = await state.get(keyOf(id));
+    const entry = decodeStoreEntry(raw);
+    if (entry === undefined) return { raw, lookup: { kind: "missing" } };
+    if (entry.kind === "refused") {
+      return { raw, lookup: entry.refused.owner === owner ? { kind: "refused", reason: entry.refused.reason } : { kind: "missing" } };
+    }
+    return { raw, lookup: entry.record.owner === owner ? { kind: "found", record: entry.record } : { kind: "missing" } };
+  };
+
+  const get = async (id: string, owner: string): Promise<StoredResponse> => {
+    const { lookup } = await readOwned(id, owner);
+    return requireFound(lookup, id);
+  };
+
+  return {
+    save: async (record) => {
+      const { value, outcome } = prepare(record);
+      await state.set(keyOf(record.id), value, { ttlMs });
+      return outcome;
+    },
+    lookup: async (id, owner) => (await readOwned(id, owner)).lookup,
+    get,
+    delete: async (id, owner) => {
+      const { lookup } = await readOwned(id, owner);
+      if (lookup.kind === "missing") throw responseNotFound(id);
+      await state.delete(keyOf(id));
+      return { id, object: "response", deleted: true };
+    },
+    listInputItems: async (id, owner, query) => pageInputItems(await get(id, owner), query),
+    update: async (id, owner, change) => {
+      for (let attempt = 0; attempt < maxUpdateAttempts; attempt++) {
+        const { raw, lookup } = await readOwned(id, owner);
+        const current = requireFound(lookup, id);
+        const next = change(current);
+        if (next === undefined) return current;
+        const { value } = prepare({ ...next, id, owner });
+        if (await state.compareAndSet(keyOf(id), raw, value, { ttlMs })) return requireFound(decodeLookup(value, owner), id);
+      }
+      throw new GatewayError("internal", `response '${id}' kept changing while being updated`);
+    },
+  };
+}
+
+function decodeLookup(value: JsonObject, owner: string): ResponseLookup {
+  const entry = decodeStoreEntry(value);
+  if (entry === undefined) return { kind: "missing" };
+  if (entry.kind === "refused") return { kind: "refused", reason: entry.refused.reason };
+  return entry.record.owner === owner ? { kind: "found", record: entry.record } : { kind: "missing" };
+}
+
+function requireFound(lookup: ResponseLookup, id: string): StoredResponse {
+  switch (lookup.kind) {
+    case "found":
+      return lookup.record;
+    case "missing":
+      throw responseNotFound(id);
+    case "refused":
+      throw new GatewayError("not_found", `Response with id '${id}' was not stored: ${lookup.reason}.`);
+    default: {
+      const unreachable: never = lookup;
+      throw new GatewayError("internal", `unknown lookup ${JSON.stringify(unreachable)}`);
+    }
+  }
+}

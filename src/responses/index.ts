@@ -1,0 +1,53 @@
+/**
+ * The Responses API service layer: the gateway's own response store (on the StateStore interface, scoped to the
+ * proxy key that created each response), `previous_response_id` lineage (replayed for any backend, passed through
+ * to the Responses-native upstream that holds it), response ids, `store: false`, and background responses.
+ * Sits above pipeline; server routes and the WebSocket transport call into it.
+ */
+export {
+  isJsonObject,
+  isTerminalResponseStatus,
+  responseStatuses,
+  type JsonObject,
+  type ResponseStatus,
+  type ResponseTarget,
+  type StoredResponse,
+} from "./convert-stored-response.js";
+export {
+  createResponseStore,
+  responseNotFound,
+  type DeletedResponse,
+  type ResponseLookup,
+  type ResponseStore,
+  type ResponseStoreOptions,
+  type SaveOutcome,
+} from "./create-response-store.js";
+export { inputItemId, pageInputItems, readInputItemsQuery, type InputItemsPage, type InputItemsQuery } from "./list-response-input-items.js";
+export { convertResponseInput, orderToolOutputs } from "./convert-response-input.js";
+export { anonymousOwner, convertResponseRecord, renderStoredResponse, responseOwner, type ResponseRecordInput } from "./convert-response-record.js";
+export { mergeLineageIntoBody, rebuildResponseLineage, type LineageOptions, type ResponseLineage } from "./rebuild-response-lineage.js";
+export {
+  planPreviousResponse,
+  prepareContinuation,
+  type Continuation,
+  type ContinuationBody,
+  type ContinuationPlan,
+  type ContinuationTarget,
+  type ReplayReason,
+} from "./plan-response-continuation.js";
+export { createResponseIdIssuer, type ResponseIdIssuer, type ResponseIdIssuerOptions } from "./issue-response-id.js";
+export {
+  decideResponseStorage,
+  saveBeforeTerminal,
+  type ResponseStorage,
+  type ResponsesTransport,
+  type StorageTargets,
+  type TerminalSaveOutcome,
+} from "./save-before-terminal.js";
+export {
+  createBackgroundResponses,
+  type BackgroundOutcome,
+  type BackgroundResponses,
+  type BackgroundResponsesOptions,
+  type BackgroundStart,
+} from "./run-background-responses.js";
