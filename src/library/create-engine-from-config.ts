@@ -15,6 +15,7 @@ export function createEngineFromConfig(config: GatewayConfig, logger?: Logger): 
     ...(config.defaultProvider === undefined ? {} : { defaultProvider: config.defaultProvider }),
     catalog,
     requestTimeoutMs: config.timeouts.requestMs,
+    streamTimeouts: { ttfbMs: config.timeouts.ttfbMs, stallMs: config.timeouts.stallMs, heartbeatMs: config.timeouts.heartbeatMs },
     ...(logger === undefined ? {} : { logger }),
   });
 }

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { ModelCatalog, ProviderRegistry } from "../providers/index.js";
 import { resolveModel, type ModelAlias } from "../routing/index.js";
+import { defaultStreamTimeouts, type StreamTimeouts } from "../streaming/index.js";
 import type { UpstreamClient } from "../upstream/index.js";
 import { GatewayError, invalidRequest, toGatewayError, type StreamEvent, type Usage } from "../unified/index.js";
 import type { Gateway } from "./gateway.js";
@@ -8,6 +9,8 @@ import type { GatewayCall, GatewayResult, ModelListing } from "./gateway-call.js
 import { runCountTokens } from "./run-count-tokens.js";
 import { runEmbeddings } from "./run-embeddings.js";
 import { runGenerate, type GenerateReport } from "./run-generate.js";
+import { describeStreamOutcome } from "./describe-stream-outcome.js";
+import { isVisibleEvent } from "./stream-progress.js";
 import { startRequestDeadline } from "./start-request-deadline.js";
 
 /** What the engine is built from; all of it injected so tests can substitute any piece. */
@@ -19,6 +22,8 @@ export interface GatewayEngineOptions {
   catalog?: ModelCatalog;
   /** Deadline for a whole request, streams included. */
   requestTimeoutMs?: number;
+  /** The stream supervisor's TTFB, stall and heartbeat settings (`defaultStreamTimeouts` when absent). */
+  streamTimeouts?: StreamTimeouts;
   now?: () => number;
   logger?: Logger;
 }
@@ -44,7 +49,7 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
     const target = { provider: resolved.provider, upstreamModel: resolved.upstreamModel };
     const deadline = options.requestTimeoutMs === undefined ? undefined : startRequestDeadline(call.signal, options.requestTimeoutMs);
     const signal = deadline?.signal ?? call.signal;
-    const context = { upstream: options.upstream, signal, now };
+    const context = { upstream: options.upstream, signal, now, startedAt, streamTimeouts: options.streamTimeouts ?? defaultStreamTimeouts };
     const report: GenerateReport = { passthrough: false, warnings: [] };
     const logLine = {
       event: "request.completed",
@@ -67,8 +72,10 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
         case "generate": {
           let usage: Usage | undefined;
           let streamError: string | undefined;
+          let firstVisibleAt: number | undefined;
           const observer = {
             onEvent(event: StreamEvent) {
+              if (firstVisibleAt === undefined && isVisibleEvent(event)) firstVisibleAt = now();
               if (event.type === "usage") usage = event.usage;
               else if (event.type === "finish" && event.usage !== undefined) usage = event.usage;
               else if (event.type === "error") streamError = event.error.code;
@@ -80,11 +87,26 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
             result = {
               ...result,
               chunks: (async function* () {
+                let thrown: GatewayError | undefined;
+                let finished = false;
                 try {
                   yield* chunks;
+                  finished = true;
+                } catch (error) {
+                  // Thrown only before anything was sent: the server turns it into an HTTP error.
+                  thrown = toGatewayError(error);
+                  throw thrown;
                 } finally {
                   deadline?.clear();
-                  finishLog({ status: 200, stream: true, usage, ...(streamError === undefined ? {} : { streamError }), cancelled: call.signal.aborted });
+                  const errorCode = thrown?.code ?? streamError;
+                  finishLog({
+                    status: thrown?.httpStatus ?? 200,
+                    stream: true,
+                    usage,
+                    ...(errorCode === undefined ? {} : { streamError: errorCode }),
+                    cancelled: call.signal.aborted,
+                    ...describeStreamOutcome({ errorCode, finished, clientGone: call.signal.aborted, startedAt, firstVisibleAt, outputTokens: usage?.outputTokens, now: now(), report }),
+                  });
                 }
               })(),
             };

@@ -3,3 +3,4 @@ export * from "./gateway.js";
 export { createGatewayEngine, type GatewayEngineOptions } from "./create-gateway-engine.js";
 export { translateStream, type StreamObserver } from "./translate-stream.js";
 export { passthroughStream } from "./passthrough-stream.js";
+export { mayRetry, isVisibleEvent, type StreamProgress } from "./stream-progress.js";

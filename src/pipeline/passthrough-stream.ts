@@ -1,5 +1,6 @@
-import { createSseParser } from "../streaming/index.js";
+import { createSseParser, encodeHeartbeat, heartbeat, type Heartbeat } from "../streaming/index.js";
 import { toGatewayError, type ProtocolCodec, type StreamEvent } from "../unified/index.js";
+import { earlyStreamError, type StreamProgress } from "./stream-progress.js";
 import type { StreamObserver } from "./translate-stream.js";
 
 /**
@@ -7,23 +8,30 @@ import type { StreamObserver } from "./translate-stream.js";
  * byte for byte) while a tap decodes them with the same protocol's decoder, to observe usage, errors and the
  * terminal event.
  *
- * When the upstream fails mid-stream (connection lost, or closed before its terminal event) the client must still
- * get its protocol's terminal error, never a bare close (CLIENTS.md: SDKs and CLIs hang or retry otherwise). What
- * that error looks like depends on what was already sent (Responses closes open items, then `response.failed`), so a
- * shadow encoder of the same protocol follows the tapped events, its output discarded, and only writes the ending
- * when the upstream did not.
+ * When the upstream fails mid-stream (connection lost, stalled, or closed before its terminal event) the client must
+ * still get its protocol's terminal error, never a bare close (CLIENTS.md: SDKs and CLIs hang or retry otherwise).
+ * What that error looks like depends on what was already sent (Responses closes open items, then
+ * `response.failed`), so a shadow encoder of the same protocol follows the tapped events, its output discarded, and
+ * only writes the ending when the upstream did not.
+ *
+ * Each chunk is tapped before it is forwarded, so a failure before anything was sent (an in-band error as the first
+ * event, an empty stream, a TTFB timeout) is thrown and the server answers with an HTTP error instead.
  */
 export async function* passthroughStream(
-  upstream: AsyncIterable<Uint8Array | string>,
+  upstream: AsyncIterable<Uint8Array | string | Heartbeat>,
   codec: ProtocolCodec,
   observer: StreamObserver = {},
+  progress: StreamProgress = { sent: false },
 ): AsyncGenerator<Uint8Array | string> {
   const parser = createSseParser();
   const decoder = codec.createStreamDecoder();
   const shadow = codec.createStreamEncoder();
   const textDecoder = new TextDecoder();
+  const boundary = createFrameBoundaryTracker();
   let terminated = false;
   const follow = (events: readonly StreamEvent[]): void => {
+    const early = earlyStreamError(events, progress);
+    if (early !== undefined) throw early;
     for (const event of events) {
       observer.onEvent?.(event);
       shadow.push(event);
@@ -39,32 +47,59 @@ export async function* passthroughStream(
       follow(events);
       return "";
     }
+    const early = earlyStreamError(events, progress);
+    if (early !== undefined) throw early;
     let out = "";
     for (const event of events) {
       observer.onEvent?.(event);
       out += shadow.push(event);
     }
     terminated = true;
-    return out + shadow.end();
+    // A half-forwarded frame must be closed before the ending, or the client's parser would merge the two.
+    return (boundary.atBoundary() ? "" : "\n\n") + out + shadow.end();
+  };
+  const send = <C extends Uint8Array | string>(chunk: C): C => {
+    progress.sent = true;
+    boundary.track(chunk);
+    return chunk;
   };
   try {
     try {
       for await (const chunk of upstream) {
-        yield chunk;
+        if (chunk === heartbeat) {
+          // A keep-alive inside a half-forwarded upstream frame would corrupt it; skip it then (bytes are flowing).
+          if (boundary.atBoundary()) yield send(encodeHeartbeat(codec.protocol));
+          continue;
+        }
         const text = typeof chunk === "string" ? chunk : textDecoder.decode(chunk, { stream: true });
         for (const message of parser.feed(text)) follow(decoder.push(message));
+        yield send(chunk);
       }
     } catch (error) {
+      if (!progress.sent) throw toGatewayError(error);
       const ending = synthesize([{ type: "error", error: toGatewayError(error).serialize() }]);
-      if (ending !== "") yield ending;
+      if (ending !== "") yield send(ending);
       return;
     }
     const rest = textDecoder.decode();
     if (rest !== "") for (const message of parser.feed(rest)) follow(decoder.push(message));
     for (const message of parser.end()) follow(decoder.push(message));
     const ending = synthesize(decoder.end());
-    if (ending !== "") yield ending;
+    if (ending !== "") yield send(ending);
   } finally {
     observer.onWarnings?.(decoder.warnings);
   }
+}
+
+/** Whether the bytes forwarded so far end between SSE frames (after a blank line), where inserting a frame is safe. */
+function createFrameBoundaryTracker(): { track(chunk: Uint8Array | string): void; atBoundary(): boolean } {
+  // The last two line-ending bytes decide; "\r\n\r\n" ends in "\n\n"-equivalent pairs too ("\r\n" then "\r\n").
+  let tail = "\n\n";
+  return {
+    track(chunk) {
+      const text = typeof chunk === "string" ? chunk.slice(-4) : String.fromCharCode(...chunk.subarray(Math.max(0, chunk.length - 4)));
+      tail = (tail + text).slice(-4);
+    },
+    atBoundary: () => /(\r\n|\r|\n)(\r\n|\r|\n)$/.test(tail) && !tail.endsWith("\r\n\r"),
+  };
 }

@@ -6,6 +6,8 @@ export interface UpstreamAttemptContext {
   upstream: UpstreamClient;
   signal: AbortSignal;
   now: () => number;
+  /** Overrides the client's body timeout (0 = off, for streams whose stall deadline the supervisor owns). */
+  bodyTimeoutMs?: number;
 }
 
 /**
@@ -14,7 +16,10 @@ export interface UpstreamAttemptContext {
  */
 export async function sendUpstream(input: UpstreamRequestInput, context: UpstreamAttemptContext): Promise<UpstreamResponse> {
   const request = buildUpstreamRequest(input);
-  const response = await context.upstream.send(request, { signal: context.signal });
+  const response = await context.upstream.send(request, {
+    signal: context.signal,
+    ...(context.bodyTimeoutMs === undefined ? {} : { bodyTimeoutMs: context.bodyTimeoutMs }),
+  });
   if (response.status < 400) return response;
   const bodyText = await response.readText();
   const credential = input.credential ?? input.provider.credentials[0];

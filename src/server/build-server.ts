@@ -7,7 +7,7 @@ import { createProxyKeySet, readClientKey } from "./check-proxy-key.js";
 import { encodeModelList, encodeSingleModel } from "./encode-model-list.js";
 import { matchRoute, type RouteMatch } from "./match-route.js";
 import { exceedsJsonDepth } from "./measure-json-depth.js";
-import { writeStreamResult } from "./write-gateway-result.js";
+import { startStream, writeStreamResult } from "./write-gateway-result.js";
 
 /** What the HTTP server needs; everything else lives in the gateway it fronts. */
 export interface ServerOptions {
@@ -145,10 +145,14 @@ export function buildServer(options: ServerOptions): FastifyInstance {
         return reply.code(result.status).headers(result.headers).send(result.body);
       case "bytes":
         return reply.code(result.status).headers(result.headers).send(result.body);
-      case "stream":
+      case "stream": {
+        // Nothing is written before the first chunk, so an early failure is still a plain HTTP error.
+        const started = await startStream(result);
+        if (started.kind === "failed") return sendError(reply, route.protocol, started.error);
         reply.hijack();
-        await writeStreamResult(reply.raw, result);
+        await writeStreamResult(reply.raw, result, started);
         return reply;
+      }
       default: {
         const unreachable: never = result;
         return unreachable;

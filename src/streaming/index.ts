@@ -1,1 +1,3 @@
 export * from "./parse-sse.js";
+export * from "./encode-heartbeat.js";
+export * from "./supervise-stream.js";

@@ -1,0 +1,186 @@
+import { GatewayError } from "../unified/index.js";
+
+/**
+ * Yielded by a supervised stream when upstream has been silent for one heartbeat interval. It is never output: the
+ * encoder side turns it into its protocol's keep-alive (see `encodeHeartbeat`) so clients and proxies between them
+ * see the connection is alive.
+ */
+export const heartbeat: unique symbol = Symbol("switchyard.heartbeat");
+
+/** The heartbeat marker's type. */
+export type Heartbeat = typeof heartbeat;
+
+/** Time source and timers; injectable so tests can drive them, the globals by default (vitest's fake timers apply). */
+export interface SupervisorClock {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** The deadlines of one supervised stream. */
+export interface StreamTimeouts {
+  /** Request start to the first upstream body byte. */
+  ttfbMs: number;
+  /** Longest upstream silence between chunks once the first one arrived. */
+  stallMs: number;
+  /** Heartbeat interval while upstream is silent; 0 = none. */
+  heartbeatMs: number;
+}
+
+/** Defaults suited to coding agents (minutes of reasoning before the first token); the config's are the same. */
+export const defaultStreamTimeouts: Readonly<StreamTimeouts> = { ttfbMs: 180_000, stallMs: 300_000, heartbeatMs: 15_000 };
+
+/** Options of `startStreamSupervisor`. */
+export interface StreamSupervisorOptions extends StreamTimeouts {
+  /** The client's (or the request's) signal: its abort cancels the upstream at once. */
+  signal: AbortSignal;
+  /** When the request started, on the clock's scale (default: now); the TTFB deadline counts from here. */
+  startedAt?: number;
+  /** Names the upstream in timeout messages. */
+  provider?: string;
+  clock?: SupervisorClock;
+}
+
+/** How one supervised stream went, for the request log line. Times are on the clock's scale. */
+export interface StreamMetrics {
+  startedAt: number;
+  firstChunkAt?: number;
+  endedAt?: number;
+  /** Upstream chunks received. */
+  chunks: number;
+  heartbeats: number;
+}
+
+/** One upstream attempt's supervision; see `startStreamSupervisor`. */
+export interface StreamSupervisor {
+  /**
+   * Give this to the upstream request. It aborts when the client goes away, when a deadline passes (reason: the
+   * GatewayError thrown), or when the consumer abandons the stream, so undici closes the socket at once.
+   */
+  readonly signal: AbortSignal;
+  readonly metrics: Readonly<StreamMetrics>;
+  /**
+   * The only wait-for-next-chunk loop: yields upstream chunks and heartbeat markers; throws `upstream_timeout`
+   * (TTFB), `stream_stalled` (stall) or the abort reason. Returning early, throwing or finishing leaves no timer
+   * or listener behind.
+   */
+  supervise<T>(source: AsyncIterable<T>): AsyncGenerator<T | Heartbeat>;
+  /** Ends the supervision without a stream (the request failed before its body): clears timers and listeners. */
+  release(): void;
+}
+
+const globalClock: SupervisorClock = {
+  now: () => Date.now(),
+  // Looked up at call time so that fake timers installed after import still apply.
+  setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
+  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof globalThis.setTimeout>),
+};
+
+type Wake<T> = { kind: "next"; result: IteratorResult<T> } | { kind: "heartbeat" };
+
+/**
+ * Starts supervising one upstream attempt at request start: the TTFB deadline already covers the wait for the
+ * response headers (through `signal`), then `supervise()` watches the body.
+ */
+export function startStreamSupervisor(options: StreamSupervisorOptions): StreamSupervisor {
+  const clock = options.clock ?? globalClock;
+  const startedAt = options.startedAt ?? clock.now();
+  const who = options.provider === undefined ? "upstream" : options.provider;
+  const controller = new AbortController();
+  const metrics: StreamMetrics = { startedAt, chunks: 0, heartbeats: 0 };
+  const onClientAbort = (): void => controller.abort(options.signal.reason);
+  let released = false;
+
+  const ttfbError = (): GatewayError =>
+    new GatewayError("upstream_timeout", `${who}: no response within the ${options.ttfbMs} ms time-to-first-byte deadline`, {
+      ...(options.provider === undefined ? {} : { provider: options.provider }),
+    });
+  const stallError = (): GatewayError =>
+    new GatewayError("stream_stalled", `${who}: the stream sent nothing for ${options.stallMs} ms`, {
+      ...(options.provider === undefined ? {} : { provider: options.provider }),
+    });
+
+  // Until the body is supervised, the TTFB deadline aborts the header wait.
+  let headerTimer: unknown = clock.setTimeout(() => controller.abort(ttfbError()), Math.max(0, startedAt + options.ttfbMs - clock.now()));
+  if (options.signal.aborted) onClientAbort();
+  else options.signal.addEventListener("abort", onClientAbort, { once: true });
+
+  const release = (): void => {
+    if (released) return;
+    released = true;
+    if (headerTimer !== undefined) clock.clearTimeout(headerTimer);
+    headerTimer = undefined;
+    options.signal.removeEventListener("abort", onClientAbort);
+    metrics.endedAt ??= clock.now();
+  };
+
+  async function* supervise<T>(source: AsyncIterable<T>): AsyncGenerator<T | Heartbeat> {
+    if (headerTimer !== undefined) clock.clearTimeout(headerTimer);
+    headerTimer = undefined;
+    const iterator = source[Symbol.asyncIterator]();
+    // A heartbeat leaves the upstream read pending; the next wait picks the same read up again.
+    let pending: Promise<IteratorResult<T>> | undefined;
+    let finished = false;
+
+    const wait = (): Promise<Wake<T>> => {
+      const read = (pending ??= iterator.next());
+      return new Promise<Wake<T>>((resolve, reject) => {
+        const timers: { deadline?: unknown; heartbeat?: unknown } = {};
+        // Every exit clears both timers and the listener: nothing outlives the wait.
+        const settle = (action: () => void): void => {
+          if (timers.deadline !== undefined) clock.clearTimeout(timers.deadline);
+          if (timers.heartbeat !== undefined) clock.clearTimeout(timers.heartbeat);
+          controller.signal.removeEventListener("abort", onAbort);
+          action();
+        };
+        const onAbort = (): void => settle(() => reject(controller.signal.reason));
+        if (controller.signal.aborted) return onAbort();
+        controller.signal.addEventListener("abort", onAbort, { once: true });
+        const deadline = metrics.firstChunkAt === undefined ? startedAt + options.ttfbMs : (lastChunkAt ?? startedAt) + options.stallMs;
+        timers.deadline = clock.setTimeout(() => {
+          // Aborting (not just rejecting) makes undici close the socket now, and rejects this wait with the error.
+          controller.abort(metrics.firstChunkAt === undefined ? ttfbError() : stallError());
+        }, Math.max(0, deadline - clock.now()));
+        if (options.heartbeatMs > 0) {
+          timers.heartbeat = clock.setTimeout(() => settle(() => resolve({ kind: "heartbeat" })), options.heartbeatMs);
+        }
+        read.then(
+          (result) => settle(() => resolve({ kind: "next", result })),
+          (error: unknown) => settle(() => reject(error)),
+        );
+      });
+    };
+
+    let lastChunkAt: number | undefined;
+    try {
+      for (;;) {
+        const wake = await wait();
+        if (wake.kind === "heartbeat") {
+          metrics.heartbeats += 1;
+          yield heartbeat;
+          continue;
+        }
+        pending = undefined;
+        if (wake.result.done === true) {
+          finished = true;
+          return;
+        }
+        lastChunkAt = clock.now();
+        metrics.firstChunkAt ??= lastChunkAt;
+        metrics.chunks += 1;
+        yield wake.result.value;
+      }
+    } finally {
+      release();
+      if (!finished) {
+        // Abandoned, failed or timed out: abort the request so the socket closes even while a read is pending (an
+        // async generator's return() would queue behind that read), then return the iterator for its own cleanup.
+        if (!controller.signal.aborted) controller.abort(new GatewayError("client_closed", `${who}: the stream was abandoned by its consumer`));
+        pending?.catch(() => undefined);
+        iterator.return?.().catch(() => undefined);
+      }
+    }
+  }
+
+  return { signal: controller.signal, metrics, supervise, release };
+}
