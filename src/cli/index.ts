@@ -1,3 +1,4 @@
 export { assertSafeBinding, serveCommand } from "./serve-command.js";
 export { doctorCommand, type DoctorRow } from "./doctor-command.js";
 export { modelsCommand } from "./models-command.js";
+export { credentialsListCommand, credentialsResetCommand, formatCredentialTable } from "./credentials-command.js";

@@ -1,6 +1,8 @@
+import { join } from "node:path";
 import { loadConfig, type GatewayConfig } from "../config/index.js";
-import { createEngineFromConfig } from "../library/index.js";
+import { createEngineFromConfig, openStateStoreFromConfig } from "../library/index.js";
 import { buildServer } from "../server/index.js";
+import { openFileStateStore } from "../state/index.js";
 import { GatewayError } from "../unified/index.js";
 import { createLogger } from "./create-logger.js";
 
@@ -21,7 +23,14 @@ export async function serveCommand(env: Record<string, string | undefined>, cwd:
   const config = loadConfig({ env, cwd });
   assertSafeBinding(config);
   const logger = createLogger(config.logLevel);
-  const gateway = createEngineFromConfig(config, logger);
+  // Stored responses survive restarts: a Codex session continues with previous_response_id after a redeploy.
+  const state = await openFileStateStore({
+    path: join(config.dataDir, "responses.json"),
+    onEvent: (event) => logger.warn({ event: `state.${event.kind}` }, "response store file"),
+  });
+  // Cooldowns, disabled keys, usage windows and affinity survive restarts (and `switchyard credentials` reads them).
+  const credentialState = await openStateStoreFromConfig(config);
+  const gateway = createEngineFromConfig(config, logger, { state, credentialState });
   const app = buildServer({
     gateway,
     proxyKeys: config.proxyKeys.map((key) => key.secret),
@@ -29,6 +38,9 @@ export async function serveCommand(env: Record<string, string | undefined>, cwd:
     jsonDepthLimit: config.limits.jsonDepth,
     logger,
   });
+  // Registered after the server's own hook, so background jobs have stopped writing before the last flush.
+  app.addHook("onClose", () => state.close());
+  app.addHook("onClose", () => credentialState.close());
   await app.listen({ host: config.host, port: config.port });
   for (const warning of config.warnings) logger.warn({ event: "config.warning" }, warning);
   process.stdout.write(banner(config));

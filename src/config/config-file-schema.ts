@@ -4,6 +4,8 @@ import { protocolIds } from "../unified/index.js";
 import { logLevels } from "./gateway-config.js";
 
 const milliseconds = z.number().int().nonnegative();
+/** The credential pool strategies (credentials/credential-pool-settings.ts). */
+export const selectionStrategies = ["balanced", "sequential", "fair-cycle"] as const;
 const positiveInteger = z.number().int().positive();
 
 /** One provider entry of switchyard.json. Keys never live here: they come from `<NAME>_API_KEY`. */
@@ -36,6 +38,14 @@ export const configFileSchema = z.strictObject({
   modelDiscovery: z.strictObject({ ttlMs: milliseconds.optional() }).optional(),
   demo: z.strictObject({ enabled: z.boolean().optional(), chunkDelayMs: milliseconds.optional() }).optional(),
   providers: z.record(z.string(), providerEntrySchema).optional(),
+  rotation: z
+    .strictObject({
+      strategy: z.enum(selectionStrategies).optional(),
+      strategies: z.record(z.string(), z.enum(selectionStrategies)).optional(),
+      maxConcurrency: positiveInteger.optional(),
+      maxRetries: z.number().int().nonnegative().optional(),
+    })
+    .optional(),
 });
 
 /** A parsed switchyard.json. */

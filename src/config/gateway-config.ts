@@ -1,3 +1,4 @@
+import type { SelectionStrategy } from "../credentials/index.js";
 import type { Credential, ProviderRegistry } from "../providers/index.js";
 import type { ModelAlias } from "../routing/index.js";
 
@@ -39,6 +40,15 @@ export interface GatewayConfig {
   trace: boolean;
   modelDiscovery: { ttlMs: number };
   demo: { enabled?: boolean; chunkDelayMs: number };
+  /** Credential rotation: strategy per provider (SWITCHYARD_ROTATION), limits per credential, same-credential retries. */
+  rotation: {
+    defaultStrategy: SelectionStrategy;
+    strategies: Readonly<Record<string, SelectionStrategy>>;
+    /** Most requests one credential serves at once (SWITCHYARD_MAX_CONCURRENCY). */
+    maxConcurrency: number;
+    /** Same-credential retries of a transient failure (SWITCHYARD_MAX_RETRIES). */
+    maxRetries: number;
+  };
   /** Providers built from the file and the environment (the demo provider when none is configured). */
   providers: ProviderRegistry;
   /** Files that were read. */
@@ -62,4 +72,7 @@ export const configDefaults = {
   logLevel: "info",
   modelsTtlMs: 600_000,
   demoChunkDelayMs: 15,
+  rotationStrategy: "balanced",
+  maxConcurrency: 8,
+  maxRetries: 1,
 } as const;

@@ -37,6 +37,7 @@ describe("loadConfig", () => {
       trace: false,
       modelDiscovery: { ttlMs: 600_000 },
       demo: { chunkDelayMs: 15 },
+      rotation: { defaultStrategy: "balanced", strategies: {}, maxConcurrency: 8, maxRetries: 1 },
       providers: ["demo"],
       sources: {},
       warnings: [],
@@ -202,5 +203,11 @@ describe("loadConfig", () => {
     expect(config.providers.get("groq")?.credentials[0]?.secret).toBe(`${plantedSecret}-groq`);
     expect(JSON.stringify(config)).not.toContain("planted");
     expect(inspect(config, { depth: 30 })).not.toContain("planted");
+  });
+
+  it("reads rotation settings: a default strategy, per-provider strategies, limits; rejects unknown strategies", () => {
+    const config = load({ SWITCHYARD_ROTATION: "sequential, openai=fair-cycle", SWITCHYARD_MAX_CONCURRENCY: "2", SWITCHYARD_MAX_RETRIES: "0" });
+    expect(config.rotation).toEqual({ defaultStrategy: "sequential", strategies: { openai: "fair-cycle" }, maxConcurrency: 2, maxRetries: 0 });
+    expect(() => load({ SWITCHYARD_ROTATION: "openai=round-robin" })).toThrow('SWITCHYARD_ROTATION: "round-robin" is not a strategy; use balanced, sequential, fair-cycle');
   });
 });

@@ -10,7 +10,7 @@ import {
 } from "../providers/index.js";
 import { aliasesFromRecord, mergeModelAliases, parseModelAliases, type ModelAlias } from "../routing/index.js";
 import { GatewayError } from "../unified/index.js";
-import { configFileSchema, describeConfigIssues, type ConfigFile } from "./config-file-schema.js";
+import { configFileSchema, describeConfigIssues, selectionStrategies, type ConfigFile } from "./config-file-schema.js";
 import { configDefaults, type GatewayConfig } from "./gateway-config.js";
 import { readSwitchyardEnvironment } from "./read-switchyard-environment.js";
 import { rejectConfigSecrets } from "./reject-config-secrets.js";
@@ -124,12 +124,42 @@ export function loadConfig(options: LoadConfigOptions): GatewayConfig {
     trace: variables.boolean("SWITCHYARD_TRACE") ?? file.trace ?? false,
     modelDiscovery: { ttlMs: variables.integer("SWITCHYARD_MODELS_TTL_MS", 0) ?? file.modelDiscovery?.ttlMs ?? configDefaults.modelsTtlMs },
     demo,
+    rotation: readRotation(variables.string("SWITCHYARD_ROTATION"), file.rotation, {
+      maxConcurrency: variables.integer("SWITCHYARD_MAX_CONCURRENCY", 1),
+      maxRetries: variables.integer("SWITCHYARD_MAX_RETRIES", 0),
+    }),
     providers,
     sources,
     warnings,
   };
   if (defaultProvider !== undefined) config.defaultProvider = defaultProvider;
   return config;
+}
+
+/**
+ * Rotation settings; the environment wins. SWITCHYARD_ROTATION is `sequential` (every provider) or
+ * `openai=sequential,anthropic=fair-cycle` (per provider; a bare entry sets the default).
+ */
+function readRotation(
+  fromEnvironment: string | undefined,
+  file: ConfigFile["rotation"],
+  numbers: { maxConcurrency: number | undefined; maxRetries: number | undefined },
+): GatewayConfig["rotation"] {
+  const strategies: Record<string, GatewayConfig["rotation"]["defaultStrategy"]> = { ...file?.strategies };
+  let defaultStrategy = file?.strategy ?? configDefaults.rotationStrategy;
+  for (const entry of (fromEnvironment ?? "").split(",").map((part) => part.trim()).filter((part) => part !== "")) {
+    const [left, right] = entry.includes("=") ? entry.split("=", 2).map((part) => part.trim()) : [undefined, entry];
+    const strategy = selectionStrategies.find((known) => known === right);
+    if (strategy === undefined) throw new GatewayError("config", `SWITCHYARD_ROTATION: "${right ?? ""}" is not a strategy; use ${selectionStrategies.join(", ")}`);
+    if (left === undefined) defaultStrategy = strategy;
+    else strategies[left] = strategy;
+  }
+  return {
+    defaultStrategy,
+    strategies,
+    maxConcurrency: numbers.maxConcurrency ?? file?.maxConcurrency ?? configDefaults.maxConcurrency,
+    maxRetries: numbers.maxRetries ?? file?.maxRetries ?? configDefaults.maxRetries,
+  };
 }
 
 /** Reads and validates the JSON file; an explicitly named file must exist, the default one may not. */

@@ -22,6 +22,9 @@ export const switchyardVariables = [
   "SWITCHYARD_MODELS_TTL_MS",
   "SWITCHYARD_DEMO",
   "SWITCHYARD_DEMO_DELAY_MS",
+  "SWITCHYARD_ROTATION",
+  "SWITCHYARD_MAX_CONCURRENCY",
+  "SWITCHYARD_MAX_RETRIES",
 ] as const;
 
 /** One of the SWITCHYARD_* variables. */

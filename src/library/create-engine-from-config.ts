@@ -2,13 +2,23 @@ import type { Logger } from "pino";
 import type { GatewayConfig } from "../config/index.js";
 import { createGatewayEngine, type Gateway } from "../pipeline/index.js";
 import { createModelCatalog } from "../providers/index.js";
+import { createMemoryStateStore, type StateStore } from "../state/index.js";
 import { createModelListFetcher, createUpstreamClient } from "../upstream/index.js";
+import { createPoolsFromConfig } from "./create-pools-from-config.js";
 
-/** Wires the pipeline from a loaded config: one upstream client, one model catalog, the provider registry. */
-export function createEngineFromConfig(config: GatewayConfig, logger?: Logger): Gateway {
+/** Stores the engine keeps state in; each is in memory when absent. Whoever passes a store closes it. */
+export interface EngineResources {
+  /** The engine's shared state (the Responses store lives on it). */
+  state?: StateStore;
+  /** Credential cooldowns, usage windows, rotation and affinity (the server's `<dataDir>/state.json`). */
+  credentialState?: StateStore;
+}
+
+/** Wires the pipeline from a loaded config: one upstream client, one model catalog, the provider registry, the credential pools. */
+export function createEngineFromConfig(config: GatewayConfig, logger?: Logger, resources: EngineResources = {}): Gateway {
   const upstream = createUpstreamClient(config.upstream);
   const catalog = createModelCatalog({ registry: config.providers, fetch: createModelListFetcher(upstream), ttlMs: config.modelDiscovery.ttlMs });
-  return createGatewayEngine({
+  const engine = createGatewayEngine({
     providers: config.providers,
     upstream,
     aliases: config.aliases,
@@ -16,6 +26,9 @@ export function createEngineFromConfig(config: GatewayConfig, logger?: Logger): 
     catalog,
     requestTimeoutMs: config.timeouts.requestMs,
     streamTimeouts: { ttfbMs: config.timeouts.ttfbMs, stallMs: config.timeouts.stallMs, heartbeatMs: config.timeouts.heartbeatMs },
+    pools: createPoolsFromConfig(config, resources.credentialState ?? createMemoryStateStore()),
+    fallback: { maxRetriesOnCredential: config.rotation.maxRetries },
     ...(logger === undefined ? {} : { logger }),
   });
+  return resources.state === undefined ? engine : { ...engine, state: resources.state };
 }

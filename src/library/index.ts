@@ -1,2 +1,3 @@
 export { createGateway, type CreateGatewayOptions, type LibraryCallOptions, type SwitchyardGateway, type WireStreamEvent } from "./create-gateway.js";
-export { createEngineFromConfig } from "./create-engine-from-config.js";
+export { createEngineFromConfig, type EngineResources } from "./create-engine-from-config.js";
+export { createPoolsFromConfig, openStateStoreFromConfig, stateFilePath } from "./create-pools-from-config.js";

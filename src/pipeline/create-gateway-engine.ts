@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
+import type { CredentialPools } from "../credentials/index.js";
 import type { ModelCatalog, ProviderRegistry } from "../providers/index.js";
-import { resolveModel, type ModelAlias } from "../routing/index.js";
+import { resolveModel, type FallbackPolicyOptions, type ModelAlias } from "../routing/index.js";
 import { defaultStreamTimeouts, type StreamTimeouts } from "../streaming/index.js";
 import type { UpstreamClient } from "../upstream/index.js";
 import { GatewayError, invalidRequest, toGatewayError, type StreamEvent, type Usage } from "../unified/index.js";
@@ -12,6 +13,9 @@ import { runGenerate, type GenerateReport } from "./run-generate.js";
 import { describeStreamOutcome } from "./describe-stream-outcome.js";
 import { isVisibleEvent } from "./stream-progress.js";
 import { startRequestDeadline } from "./start-request-deadline.js";
+import { createCredentialAdministration } from "./describe-credential-status.js";
+import { executeAttempts, type AttemptRunner } from "./execute-attempts.js";
+import { readSessionKey } from "./read-session-key.js";
 
 /** What the engine is built from; all of it injected so tests can substitute any piece. */
 export interface GatewayEngineOptions {
@@ -26,6 +30,12 @@ export interface GatewayEngineOptions {
   streamTimeouts?: StreamTimeouts;
   now?: () => number;
   logger?: Logger;
+  /** Credential pools: rotation, cooldowns, affinity. Without them each provider's first credential is used once. */
+  pools?: CredentialPools;
+  /** Knobs of the fallback table (same-credential retries, what counts as a short retry-after). */
+  fallback?: FallbackPolicyOptions;
+  /** Pause before the one retry of an empty answer. */
+  emptyRetryDelayMs?: number;
 }
 
 /** The pipeline: resolve the model, run the operation on the target, log one line per request. */
@@ -51,6 +61,26 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
     const signal = deadline?.signal ?? call.signal;
     const context = { upstream: options.upstream, signal, now, startedAt, streamTimeouts: options.streamTimeouts ?? defaultStreamTimeouts };
     const report: GenerateReport = { passthrough: false, warnings: [] };
+    let streamErrorCode: GatewayError["code"] | undefined;
+    const sessionKey = readSessionKey(call.headers, body);
+    // Every operation goes through the rotation executor; each attempt gets its own TTFB window.
+    const execute = async (run: AttemptRunner): Promise<GatewayResult> => {
+      const execution = await executeAttempts([target], run, {
+        ...(options.pools === undefined ? {} : { pools: options.pools }),
+        ...(options.fallback === undefined ? {} : { policy: options.fallback }),
+        ...(options.requestTimeoutMs === undefined ? {} : { deadlineAt: startedAt + options.requestTimeoutMs }),
+        ...(sessionKey === undefined ? {} : { sessionKey }),
+        ...(options.emptyRetryDelayMs === undefined ? {} : { emptyRetryDelayMs: options.emptyRetryDelayMs }),
+        ...(options.logger === undefined ? {} : { logger: options.logger }),
+        signal,
+        now,
+        protocol: call.protocol,
+        checkEmptyAnswers: call.operation === "generate",
+        streamErrorCode: () => streamErrorCode,
+      });
+      Object.assign(logLine, { credential: execution.credentialId, attempts: execution.attempts.length + 1 });
+      return execution.result;
+    };
     const logLine = {
       event: "request.completed",
       protocol: call.protocol,
@@ -59,7 +89,7 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
       provider: resolved.provider.id,
       upstreamModel: resolved.upstreamModel,
       upstreamProtocol: resolved.provider.protocol,
-      credential: resolved.provider.credentials[0]?.fingerprint,
+      credential: undefined as string | undefined,
     };
     const finishLog = (outcome: Record<string, unknown>) => {
       for (const warning of report.warnings) options.logger?.warn({ event: "translation.warning", ...warning }, warning.message);
@@ -78,10 +108,10 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
               if (firstVisibleAt === undefined && isVisibleEvent(event)) firstVisibleAt = now();
               if (event.type === "usage") usage = event.usage;
               else if (event.type === "finish" && event.usage !== undefined) usage = event.usage;
-              else if (event.type === "error") streamError = event.error.code;
+              else if (event.type === "error") streamError = streamErrorCode = event.error.code;
             },
           };
-          result = await runGenerate(call, body, target, context, report, observer);
+          result = await execute((attempt) => runGenerate(call, body, attempt, { ...context, startedAt: now() }, report, observer));
           if (result.kind === "stream") {
             const chunks = result.chunks;
             result = {
@@ -115,10 +145,10 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
           break;
         }
         case "count-tokens":
-          result = await runCountTokens(call, body, target, context, report);
+          result = await execute((attempt) => runCountTokens(call, body, attempt, context, report));
           break;
         case "embed":
-          result = await runEmbeddings(call, body, target, context, report);
+          result = await execute((attempt) => runEmbeddings(call, body, attempt, context, report));
           break;
         default: {
           const unreachable: never = call.operation;
@@ -150,6 +180,7 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
   return {
     handle,
     listModels,
+    ...(options.pools === undefined ? {} : { credentials: createCredentialAdministration(options.pools, now) }),
     async health() {
       return {
         status: "ok",

@@ -1,4 +1,5 @@
 import type { ProtocolId } from "../unified/index.js";
+import type { ResponsesCallHooks } from "./responses-call-hooks.js";
 
 /** What a client asked the gateway to do. */
 export type GatewayOperation = "generate" | "count-tokens" | "embed";
@@ -22,6 +23,8 @@ export interface GatewayCall {
   signal: AbortSignal;
   /** Id (not the secret) of the proxy key that authenticated the call. */
   proxyKeyId?: string;
+  /** Set by the Responses layer on `POST /v1/responses`: per-attempt body (continuation) and gateway-issued ids. */
+  responses?: ResponsesCallHooks;
 }
 
 /** What the server writes back. */

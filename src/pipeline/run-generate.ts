@@ -1,9 +1,10 @@
 import { getCodec } from "../protocols/index.js";
 import type { ConfiguredProvider } from "../providers/index.js";
 import { startStreamSupervisor, type StreamMetrics, type StreamSupervisor, type StreamTimeouts } from "../streaming/index.js";
-import { invalidRequest, type ProtocolCodec, type UnifiedRequest, type UnifiedWarning } from "../unified/index.js";
+import type { ProtocolCodec, UnifiedRequest, UnifiedWarning } from "../unified/index.js";
 import type { GatewayCall, GatewayResult } from "./gateway-call.js";
 import { passthroughStream } from "./passthrough-stream.js";
+import { prepareResponsesAttempt, withResponseId } from "./prepare-responses-attempt.js";
 import { readUpstreamJson } from "./read-upstream-json.js";
 import { passthroughBodyText } from "./replace-model-in-body.js";
 import { sendUpstream, type UpstreamAttemptContext } from "./send-upstream.js";
@@ -41,7 +42,7 @@ const jsonHeaders = { "content-type": "application/json" };
  */
 export async function runGenerate(
   call: GatewayCall,
-  body: Record<string, unknown>,
+  requestBody: Record<string, unknown>,
   target: GenerateTarget,
   context: GenerateContext,
   report: GenerateReport,
@@ -49,12 +50,13 @@ export async function runGenerate(
 ): Promise<GatewayResult> {
   const clientCodec = getCodec(call.protocol);
   const upstreamProtocol = target.provider.protocol;
-  const stream = call.stream ?? body["stream"] === true;
-  if (call.protocol === "openai-responses") rejectStatefulResponsesFields(body);
+  const stream = call.stream ?? requestBody["stream"] === true;
+  // Responses continuation: the body (pass-through or replayed history) and the response id depend on the target.
+  const { body, rawBody, responseId } = prepareResponsesAttempt(call, requestBody, target.provider);
 
   if (upstreamProtocol === call.protocol) {
     report.passthrough = true;
-    const text = passthroughBodyText(call.protocol, call.rawBody, body, target.upstreamModel);
+    const text = passthroughBodyText(call.protocol, rawBody, body, target.upstreamModel);
     const input = { provider: target.provider, model: target.upstreamModel, operation: "generate", stream, body: text, clientHeaders: call.headers } as const;
     if (!stream) {
       const response = await sendUpstream(input, context);
@@ -66,7 +68,7 @@ export async function runGenerate(
   }
 
   const clientRequest = decodeClientRequest(clientCodec, call, body, stream, report);
-  const upstreamCodec = getCodec(upstreamProtocol);
+  const upstreamCodec = withResponseId(getCodec(upstreamProtocol), responseId);
   const encoded = upstreamCodec.encodeRequest({ ...clientRequest, model: target.upstreamModel });
   report.warnings.push(...encoded.warnings);
   const input = { provider: target.provider, model: target.upstreamModel, operation: "generate", stream, body: encoded.value, clientHeaders: call.headers } as const;
@@ -128,17 +130,4 @@ export function decodeClientRequest(
   const decoded = codec.decodeRequest(body);
   report.warnings.push(...decoded.warnings);
   return { ...decoded.value, stream, ...(call.model === undefined ? {} : { model: call.model }) };
-}
-
-/** Until the Responses store lands, requests that need it get a clear 400 instead of a silently stateless answer. */
-function rejectStatefulResponsesFields(body: Record<string, unknown>): void {
-  if (typeof body["previous_response_id"] === "string") {
-    throw invalidRequest("previous_response_id", "continuing a stored response is not supported yet by this gateway; send the full input instead");
-  }
-  if (body["background"] === true) {
-    throw invalidRequest("background", "background responses are not supported yet by this gateway");
-  }
-  if (body["conversation"] !== undefined && body["conversation"] !== null) {
-    throw invalidRequest("conversation", "conversations are not supported yet by this gateway; send the full input instead");
-  }
 }

@@ -51,3 +51,7 @@ export {
   type BackgroundResponsesOptions,
   type BackgroundStart,
 } from "./run-background-responses.js";
+export { holdTerminalUntilSaved, readTerminalResponse } from "./hold-terminal-until-saved.js";
+export { runResponseCreate, type ResponseCreateContext } from "./run-response-create.js";
+export { createResponsesService, type ResponseCreateOptions, type ResponsesService, type ResponsesServiceOptions } from "./create-responses-service.js";
+export { answerResponsePrewarm, type PrewarmContext } from "./answer-response-prewarm.js";

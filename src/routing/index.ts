@@ -8,3 +8,4 @@ export {
 } from "./resolve-model.js";
 export { aliasesFromRecord, mergeModelAliases, parseModelAliases, type ModelAlias } from "./parse-model-aliases.js";
 export { parseGeminiModelPath, type GeminiModelPath } from "./parse-gemini-model-path.js";
+export { decideFallback, isCredentialProblem, type FailedAttempt, type FallbackDecision, type FallbackPolicyOptions } from "./fallback-policy.js";

@@ -3,10 +3,13 @@ import type { Logger } from "pino";
 import { getCodec } from "../protocols/index.js";
 import { GatewayError, toGatewayError, type ProtocolId } from "../unified/index.js";
 import type { Gateway, GatewayCall } from "../pipeline/index.js";
+import { createResponsesService, type ResponsesService } from "../responses/index.js";
 import { createProxyKeySet, readClientKey } from "./check-proxy-key.js";
 import { encodeModelList, encodeSingleModel } from "./encode-model-list.js";
 import { matchRoute, type RouteMatch } from "./match-route.js";
 import { exceedsJsonDepth } from "./measure-json-depth.js";
+import { handleResponsesStoreRoute } from "./responses-routes.js";
+import { attachResponsesWebSocket } from "./responses-websocket.js";
 import { startStream, writeStreamResult } from "./write-gateway-result.js";
 
 /** What the HTTP server needs; everything else lives in the gateway it fronts. */
@@ -19,6 +22,8 @@ export interface ServerOptions {
   /** Deepest accepted JSON nesting; 256 by default (agent conversations nest well under 64). */
   jsonDepthLimit?: number;
   logger?: Logger | boolean;
+  /** The Responses API service; by default one over the gateway's StateStore (memory when it has none). */
+  responses?: ResponsesService;
 }
 
 interface RawBody {
@@ -39,6 +44,13 @@ const defaultJsonDepthLimit = 256;
 export function buildServer(options: ServerOptions): FastifyInstance {
   const proxyKeys = createProxyKeySet(options.proxyKeys ?? []);
   const jsonDepthLimit = options.jsonDepthLimit ?? defaultJsonDepthLimit;
+  const responses =
+    options.responses ??
+    createResponsesService({
+      gateway: options.gateway,
+      ...(options.gateway.state === undefined ? {} : { state: options.gateway.state }),
+      ...(typeof options.logger === "object" ? { logger: options.logger } : {}),
+    });
   const app = Fastify({
     bodyLimit: options.bodyLimitBytes ?? defaultBodyLimitBytes,
     exposeHeadRoutes: false,
@@ -65,7 +77,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   app.setErrorHandler((error, request, reply) => {
     const route = routeOf(request);
     const gatewayError = fastifyErrorToGatewayError(error);
-    return sendError(reply, route?.kind === "call" ? route.protocol : "openai-chat", gatewayError);
+    return sendError(reply, errorProtocolOf(route), gatewayError);
   });
 
   app.route({
@@ -76,7 +88,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
       if (route === undefined) {
         return sendError(reply, "openai-chat", new GatewayError("not_found", `no route for ${request.method} ${pathOf(request)}`));
       }
-      const errorProtocol: ProtocolId = route.kind === "call" ? route.protocol : "openai-chat";
+      const errorProtocol = errorProtocolOf(route);
       if (route.kind === "hello") return reply.code(200).send(request.method === "HEAD" ? undefined : { ok: true, name: "switchyard" });
       if (route.kind === "health") return reply.code(200).send(await options.gateway.health());
 
@@ -98,13 +110,12 @@ export function buildServer(options: ServerOptions): FastifyInstance {
           return reply.send(encodeSingleModel(found, route.shape));
         }
         case "responses-store":
-          return sendError(
-            reply,
-            "openai-responses",
-            new GatewayError("not_found", `response "${route.responseId}" not found: this gateway does not store responses yet`),
-          );
+          return handleResponsesStoreRoute(responses, request, reply, route, proxyKeyId);
         case "call":
           return handleCall(request, reply, route, proxyKeyId);
+        case "credential-status":
+          // Ids, states and reasons only: a status page must never become a way to read keys.
+          return reply.send({ providers: (await options.gateway.credentials?.status()) ?? [] });
         default: {
           const unreachable: never = route;
           return unreachable;
@@ -136,7 +147,8 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     };
     let result;
     try {
-      result = await options.gateway.handle(call);
+      // Responses creation goes through the Responses layer (store, continuation, background), which calls the gateway.
+      result = route.protocol === "openai-responses" && route.operation === "generate" ? await responses.create(call) : await options.gateway.handle(call);
     } catch (error) {
       return sendError(reply, route.protocol, toGatewayError(error));
     }
@@ -160,7 +172,15 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     }
   }
 
+  const websocket = attachResponsesWebSocket(app.server, {
+    responses,
+    proxyKeys,
+    maxPayloadBytes: options.bodyLimitBytes ?? defaultBodyLimitBytes,
+    ...(typeof options.logger === "object" ? { logger: options.logger } : {}),
+  });
   app.addHook("onClose", async () => {
+    await websocket.close();
+    await responses.close();
     await options.gateway.close();
   });
   return app;
@@ -168,6 +188,12 @@ export function buildServer(options: ServerOptions): FastifyInstance {
 
 function routeOf(request: FastifyRequest): RouteMatch | undefined {
   return matchRoute(request.method, pathOf(request), request.headers);
+}
+
+/** Errors answer in the route's protocol; the stored-response routes are the Responses API's. */
+function errorProtocolOf(route: RouteMatch | undefined): ProtocolId {
+  if (route?.kind === "call") return route.protocol;
+  return route?.kind === "responses-store" ? "openai-responses" : "openai-chat";
 }
 
 function pathOf(request: FastifyRequest): string {

@@ -12,6 +12,12 @@ describe("matchRoute", () => {
     });
     expect(matchRoute("POST", "/openai/v1/chat/completions", {})).toEqual({ kind: "call", protocol: "openai-chat", operation: "generate" });
     expect(matchRoute("POST", "/v1/responses", {})).toEqual({ kind: "call", protocol: "openai-responses", operation: "generate" });
+    expect(matchRoute("GET", "/v1/responses/resp_1", {})).toEqual({ kind: "responses-store", responseId: "resp_1", action: "retrieve" });
+    expect(matchRoute("DELETE", "/v1/responses/resp_1", {})).toEqual({ kind: "responses-store", responseId: "resp_1", action: "delete" });
+    expect(matchRoute("GET", "/v1/responses/resp_1/input_items", {})).toEqual({ kind: "responses-store", responseId: "resp_1", action: "input-items" });
+    expect(matchRoute("POST", "/openai/v1/responses/resp_1/cancel", {})).toEqual({ kind: "responses-store", responseId: "resp_1", action: "cancel" });
+    expect(matchRoute("POST", "/v1/responses/resp_1", {})).toBeUndefined();
+    expect(matchRoute("DELETE", "/v1/responses/resp_1/input_items", {})).toBeUndefined();
     expect(matchRoute("POST", "/v1/embeddings", {})).toEqual({ kind: "call", protocol: "openai-chat", operation: "embed" });
   });
 

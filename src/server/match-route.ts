@@ -6,9 +6,15 @@ export type RouteMatch =
   | { kind: "call"; protocol: ProtocolId; operation: GatewayOperation; model?: string; stream?: boolean }
   | { kind: "list-models"; shape: "openai" | "anthropic" | "gemini" }
   | { kind: "get-model"; shape: "openai" | "anthropic" | "gemini"; model: string }
-  | { kind: "responses-store"; responseId: string }
+  | { kind: "responses-store"; responseId: string; action: ResponsesStoreAction }
   | { kind: "health" }
+  | { kind: "credential-status" }
   | { kind: "hello" };
+
+/** What a stored-response route does: `GET` / `DELETE /responses/{id}`, `GET …/input_items`, `POST …/cancel`. */
+export type ResponsesStoreAction = "retrieve" | "delete" | "input-items" | "cancel";
+
+const responsesStorePath = /\/responses\/([^/]+?)(\/input_items|\/cancel)?$/;
 
 const geminiCall = /\/models\/([^/:]+(?:\/[^/:]+)*):(generateContent|streamGenerateContent|countTokens|embedContent)$/;
 const geminiOperation: Record<string, { operation: GatewayOperation; stream: boolean }> = {
@@ -28,7 +34,10 @@ export function matchRoute(method: string, rawPath: string, headers: Record<stri
   if (method === "HEAD" || method === "GET") {
     if (path === "" || path === "/api/hello") return { kind: "hello" };
     if (path === "/health" || path.endsWith("/health")) return { kind: "health" };
+    if (path === "/v1/status") return { kind: "credential-status" };
   }
+  const stored = matchResponsesStore(method, path);
+  if (stored !== undefined) return stored;
   if (method === "POST") {
     if (path.endsWith("/chat/completions")) return { kind: "call", protocol: "openai-chat", operation: "generate" };
     if (path.endsWith("/embeddings")) return { kind: "call", protocol: "openai-chat", operation: "embed" };
@@ -44,13 +53,25 @@ export function matchRoute(method: string, rawPath: string, headers: Record<stri
     }
   }
   if (method === "GET") {
-    const responseId = /\/responses\/([^/]+)(?:\/input_items)?$/.exec(path);
-    if (responseId !== null) return { kind: "responses-store", responseId: decodeURIComponent(responseId[1] ?? "") };
     if (path.endsWith("/models")) return { kind: "list-models", shape: modelListShape(path, headers) };
     const model = /\/models\/(.+)$/.exec(path);
     if (model !== null) return { kind: "get-model", shape: modelListShape(path, headers), model: decodeURIComponent(model[1] ?? "") };
   }
   return undefined;
+}
+
+/** The stored-response routes; a method a path does not take falls through to "no route". */
+function matchResponsesStore(method: string, path: string): RouteMatch | undefined {
+  const match = responsesStorePath.exec(path);
+  if (match === null) return undefined;
+  const responseId = decodeURIComponent(match[1] ?? "");
+  const suffix = match[2];
+  let action: ResponsesStoreAction | undefined;
+  if (suffix === "/input_items") action = method === "GET" ? "input-items" : undefined;
+  else if (suffix === "/cancel") action = method === "POST" ? "cancel" : undefined;
+  else if (method === "GET") action = "retrieve";
+  else if (method === "DELETE") action = "delete";
+  return action === undefined ? undefined : { kind: "responses-store", responseId, action };
 }
 
 /** Gemini clients list under /v1beta (or send a Google key); Anthropic clients send `anthropic-version`. */

@@ -159,9 +159,10 @@ describe("library tools, counting, models and errors", () => {
   it("throws GatewayErrors: unknown model, upstream 429", async () => {
     const unknown: unknown = await gateway.request("openai-chat", bodyFor("openai-chat", "nosuch/model")).catch((error: unknown) => error);
     expect(GatewayError.isInstance(unknown) && [unknown.code, unknown.httpStatus]).toEqual(["not_found", 404]);
-    mock.script(rateLimitReply({ seconds: 2 }));
+    // Longer than the request deadline: the only key cools and the error comes back at once (a short one is waited out).
+    mock.script(rateLimitReply({ seconds: 3600 }));
     const limited: unknown = await gateway.request("openai-chat", bodyFor("openai-chat", mockTargets["anthropic-messages"].model)).catch((error: unknown) => error);
-    expect(GatewayError.isInstance(limited) && [limited.code, limited.retryAfterMs]).toEqual(["rate_limited", 2000]);
+    expect(GatewayError.isInstance(limited) && [limited.code, limited.retryAfterMs]).toEqual(["rate_limited", 3_600_000]);
   });
 
   it("ends a stream whose upstream failed with the protocol's error event", async () => {

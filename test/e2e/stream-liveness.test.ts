@@ -18,7 +18,8 @@ const timeoutKind: ErrorKind = { openai: ["server_error", "upstream_timeout"], r
 
 let gateway: TestGateway;
 beforeAll(async () => {
-  gateway = await startTestGateway({ env: { SWITCHYARD_TTFB_TIMEOUT_MS: "300", SWITCHYARD_STALL_TIMEOUT_MS: "300", SWITCHYARD_HEARTBEAT_MS: "0" } });
+  // No same-credential retry: a missed TTFB deadline reaches the client as the 504 these tests pin down.
+  gateway = await startTestGateway({ env: { SWITCHYARD_TTFB_TIMEOUT_MS: "300", SWITCHYARD_STALL_TIMEOUT_MS: "300", SWITCHYARD_HEARTBEAT_MS: "0", SWITCHYARD_MAX_RETRIES: "0" } });
 });
 afterAll(async () => {
   await gateway.close();

@@ -10,13 +10,17 @@ import { mockTargets, startTestGateway, testProxyKey, type TestGateway } from ".
 
 let gateway: TestGateway;
 beforeAll(async () => {
-  gateway = await startTestGateway();
+  // One key per provider, no same-credential retries and a deadline shorter than the 429's retry-after: each upstream
+  // error reaches the client after exactly one attempt, in the shape these tests pin down.
+  gateway = await startTestGateway({ env: { SWITCHYARD_MAX_RETRIES: "0", SWITCHYARD_REQUEST_TIMEOUT_MS: "5000" } });
 });
 afterAll(async () => {
   await gateway.close();
 });
-beforeEach(() => {
+beforeEach(async () => {
   gateway.reset();
+  // A 429 cools the only key and a 401 disables it: start every case from healthy keys.
+  await gateway.engine.credentials?.reset();
 });
 
 /** The other protocol each client is paired with for the translated path. */
@@ -77,7 +81,8 @@ describe.each(clientProtocols)("upstream HTTP errors reach a %s client in its sh
       const response = await postRaw(gateway.baseUrl, protocol, target.model, JSON.stringify(clientRoutes[protocol].body(target.model, false)));
       expect(expectProtocolError(protocol, status, kind, response)).toBe(`${target.provider}: ${message}`);
       if (status === 429) expect(response.headers.get("retry-after")).toBe("7");
-      // The gateway keeps serving.
+      // The gateway keeps serving (once the key that failed is healthy again).
+      await gateway.engine.credentials?.reset();
       const next = await postRaw(gateway.baseUrl, protocol, target.model, JSON.stringify(clientRoutes[protocol].body(target.model, false)));
       expect(next.status).toBe(200);
     });

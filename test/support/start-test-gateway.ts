@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { loadConfig, type GatewayConfig } from "../../src/config/index.js";
 import { createEngineFromConfig } from "../../src/library/index.js";
+import type { Gateway } from "../../src/pipeline/index.js";
 import { buildServer } from "../../src/server/index.js";
 import type { ProtocolId } from "../../src/unified/index.js";
 import { startMockUpstream, type MockUpstream, type MockUpstreamOptions } from "./mock-upstream.js";
@@ -78,6 +79,8 @@ export interface TestGateway {
   /** Forgets client requests and resets the mock. */
   reset(): void;
   app: FastifyInstance;
+  /** The engine behind the server (credential status and reset for tests that cool keys down). */
+  engine: Gateway;
   config: GatewayConfig;
   close(): Promise<void>;
 }
@@ -98,8 +101,9 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     ...options.env,
   };
   const config = loadConfig({ env, cwd: testConfigDirectory, dotenv: false });
+  const engine = createEngineFromConfig(config);
   const app = buildServer({
-    gateway: createEngineFromConfig(config),
+    gateway: engine,
     proxyKeys: config.proxyKeys.map((key) => key.secret),
     bodyLimitBytes: config.limits.bodyBytes,
     jsonDepthLimit: config.limits.jsonDepth,
@@ -116,6 +120,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     mock,
+    engine,
     app,
     config,
     clientRequests,

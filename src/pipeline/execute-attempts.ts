@@ -1,0 +1,252 @@
+import { setTimeout as sleepFor } from "node:timers/promises";
+import type { Logger } from "pino";
+import type { CredentialLease, CredentialPool, CredentialPools, LeaseOutcome } from "../credentials/index.js";
+import type { ConfiguredProvider } from "../providers/index.js";
+import { decideFallback, type FallbackPolicyOptions } from "../routing/index.js";
+import { GatewayError, toGatewayError, type AttemptRecord, type GatewayErrorCode, type ProtocolId } from "../unified/index.js";
+import { isEmptyAnswer } from "./detect-empty-answer.js";
+import type { GatewayResult } from "./gateway-call.js";
+import { mayRetry, type StreamProgress } from "./stream-progress.js";
+import { summarizeFailedAttempts, type TargetExhaustion } from "./summarize-failed-attempts.js";
+
+/** One place a request can be served, in fallback order. */
+export interface AttemptTarget {
+  provider: ConfiguredProvider;
+  upstreamModel: string;
+}
+
+/** Runs the operation once on `target`, whose provider carries exactly the leased credential. */
+export type AttemptRunner = (target: AttemptTarget) => Promise<GatewayResult>;
+
+/** Everything the executor needs besides the targets and the runner. */
+export interface ExecuteAttemptsOptions {
+  /** Credential pools; a provider without a pool is tried once with its first credential. */
+  pools?: CredentialPools;
+  policy?: FallbackPolicyOptions;
+  /** The request's signal (client disconnect and deadline). */
+  signal: AbortSignal;
+  /** The request deadline on `now`'s scale; waits that would end after it are not started. */
+  deadlineAt?: number;
+  now: () => number;
+  sessionKey?: string;
+  /** The client protocol, for the empty-answer check (which runs for `generate` only). */
+  protocol: ProtocolId;
+  checkEmptyAnswers: boolean;
+  /** Pause before retrying an empty answer. Default 500 ms. */
+  emptyRetryDelayMs?: number;
+  /** For streams: the in-band error code once the stream ended, so a failed stream does not count as a success. */
+  streamErrorCode?: () => GatewayErrorCode | undefined;
+  logger?: Logger;
+}
+
+/** The served result and what it took. */
+export interface ExecutionResult {
+  result: GatewayResult;
+  attempts: AttemptRecord[];
+  provider: string;
+  credentialId?: string;
+}
+
+/**
+ * The rotation executor: attempts under one deadline, credential after credential of a target, then target after
+ * target, each decision taken from the fallback table. When every credential of a target is cooling it waits for
+ * the earliest if that fits the deadline, else fails fast. A stream counts as served once its first chunk is in
+ * hand (nothing has reached the client before that, so an earlier failure is retried); its lease is released when
+ * the stream ends or the client goes away.
+ */
+export async function executeAttempts(targets: readonly AttemptTarget[], run: AttemptRunner, options: ExecuteAttemptsOptions): Promise<ExecutionResult> {
+  const attempts: AttemptRecord[] = [];
+  const exhausted: TargetExhaustion[] = [];
+  let lastError: GatewayError | undefined;
+  let emptyRetried = false;
+
+  for (const target of targets) {
+    const providerId = target.provider.id;
+    const pool = options.pools?.providers.includes(providerId) === true ? options.pools.pool(providerId) : undefined;
+    // Every credential once, plus one waited-for retry each: enough that no healthy key goes unused (LESSONS §5,
+    // Bifrost #5876), bounded so a pool answering 429 forever cannot spin until the deadline.
+    const maxAttempts = Math.max(3, 2 * target.provider.credentials.length);
+    let attemptsOnTarget = 0;
+
+    targetLoop: while (attemptsOnTarget < maxAttempts) {
+      throwIfAborted(options.signal);
+      const acquired = pool === undefined ? undefined : await acquireWithinDeadline(pool, target, options);
+      if (acquired !== undefined && acquired.kind === "exhausted") {
+        exhausted.push(acquired.exhaustion);
+        break;
+      }
+      const lease = acquired?.lease;
+      const credential = lease?.credential ?? target.provider.credentials[0];
+      // The provider as this attempt sees it: only the leased credential, which request building then uses.
+      const narrowed: AttemptTarget = { provider: { ...target.provider, credentials: credential === undefined ? [] : [credential] }, upstreamModel: target.upstreamModel };
+      let retriesOnCredential = 0;
+
+      for (;;) {
+        attemptsOnTarget++;
+        const startedAt = options.now();
+        try {
+          let result = await run(narrowed);
+          if (result.kind === "stream") result = await holdLeaseOverStream(result, lease, options);
+          else if (options.checkEmptyAnswers && !emptyRetried && isEmptyAnswer(result, options.protocol)) {
+            emptyRetried = true;
+            const delayMs = options.emptyRetryDelayMs ?? 500;
+            if (!fitsDeadline(delayMs, options)) return served(result, lease, attempts, providerId);
+            attempts.push(record(narrowed, credential?.id, "upstream_server", 200, options.now() - startedAt));
+            options.logger?.warn({ event: "routing.empty_answer", provider: providerId, credential: credential?.id }, "empty answer, retrying once");
+            await sleep(delayMs, options.signal);
+            continue;
+          } else await lease?.release({ kind: "success" });
+          return { result, attempts, provider: providerId, ...(credential === undefined ? {} : { credentialId: credential.id }) };
+        } catch (thrown) {
+          const error = options.signal.aborted ? abortReason(options.signal, thrown) : toGatewayError(thrown);
+          if (options.signal.aborted) {
+            await lease?.release({ kind: "neutral" });
+            throw attempts.length === 0 ? error : summarizeFailedAttempts([...attempts, record(narrowed, credential?.id, error.code, error.upstreamStatus, options.now() - startedAt)], error, exhausted);
+          }
+          attempts.push(record(narrowed, credential?.id, error.code, error.upstreamStatus, options.now() - startedAt));
+          lastError = error;
+          const decision = decideFallback({ error, retriesOnCredential }, options.policy);
+          options.logger?.info({ event: "routing.fallback", provider: providerId, credential: credential?.id, code: error.code, status: error.upstreamStatus, decision: decision.kind }, error.message);
+          switch (decision.kind) {
+            case "retry-same":
+              if (fitsDeadline(decision.delayMs, options) && attemptsOnTarget < maxAttempts) {
+                retriesOnCredential++;
+                await sleep(decision.delayMs, options.signal);
+                continue;
+              }
+              await lease?.release({ kind: "neutral" });
+              break targetLoop;
+            case "rotate":
+              await releaseWith(lease, decision.outcome, options.logger);
+              // Without a pool there is no other credential to rotate to.
+              if (pool === undefined) break targetLoop;
+              continue targetLoop;
+            case "next-target":
+              await releaseWith(lease, decision.outcome, options.logger);
+              break targetLoop;
+            case "stop":
+              await releaseWith(lease, decision.outcome, options.logger);
+              throw error;
+            default: {
+              const unreachable: never = decision;
+              throw new GatewayError("internal", `unknown fallback decision ${JSON.stringify(unreachable)}`);
+            }
+          }
+        }
+      }
+    }
+  }
+  throw summarizeFailedAttempts(attempts, lastError, exhausted);
+}
+
+function served(result: GatewayResult, lease: CredentialLease | undefined, attempts: AttemptRecord[], provider: string): Promise<ExecutionResult> {
+  return (lease?.release({ kind: "success" }) ?? Promise.resolve({})).then(() => ({
+    result,
+    attempts,
+    provider,
+    ...(lease === undefined ? {} : { credentialId: lease.credential.id }),
+  }));
+}
+
+type Acquired = { kind: "lease"; lease: CredentialLease } | { kind: "exhausted"; exhaustion: TargetExhaustion };
+
+/** A lease, waiting (cooldowns, busy slots) only while the wait ends before the deadline. */
+async function acquireWithinDeadline(pool: CredentialPool, target: AttemptTarget, options: ExecuteAttemptsOptions): Promise<Acquired> {
+  const exhaustion = (reason: TargetExhaustion["reason"], waitMs?: number): Acquired => ({
+    kind: "exhausted",
+    exhaustion: { provider: target.provider.id, model: target.upstreamModel, reason, ...(waitMs === undefined ? {} : { waitMs }) },
+  });
+  for (;;) {
+    throwIfAborted(options.signal);
+    const answer = await pool.acquire({ model: target.upstreamModel, ...(options.sessionKey === undefined ? {} : { sessionKey: options.sessionKey }) });
+    switch (answer.kind) {
+      case "lease":
+        return answer;
+      case "unavailable":
+        return exhaustion(answer.reason);
+      case "wait":
+        if (!fitsDeadline(answer.waitMs, options)) return exhaustion(answer.reason, answer.reason === "busy" ? undefined : answer.waitMs);
+        options.logger?.info({ event: "credential.wait", provider: target.provider.id, reason: answer.reason, waitMs: answer.waitMs }, "waiting for a credential");
+        // At least a millisecond: a cooldown ending "now" must not become a busy loop.
+        await sleep(Math.max(1, answer.waitMs), options.signal);
+        break;
+      default: {
+        const unreachable: never = answer;
+        throw new GatewayError("internal", `unknown acquire answer ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+}
+
+/**
+ * Pulls the stream's first chunk before handing it on: a failure up to there reached no client byte, so it is
+ * thrown as a retryable attempt failure. The lease is released when the stream ends, fails or is abandoned.
+ */
+async function holdLeaseOverStream(result: Extract<GatewayResult, { kind: "stream" }>, lease: CredentialLease | undefined, options: ExecuteAttemptsOptions): Promise<GatewayResult> {
+  const iterator = result.chunks[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  const progress: StreamProgress = { sent: false };
+  async function* chunks(): AsyncGenerator<string | Uint8Array> {
+    let outcome: LeaseOutcome = { kind: "neutral" };
+    try {
+      if (first.done !== true) {
+        progress.sent = true;
+        yield first.value;
+      }
+      for (let next = await iterator.next(); next.done !== true; next = await iterator.next()) yield next.value;
+      outcome = options.streamErrorCode?.() === undefined ? { kind: "success" } : { kind: "neutral" };
+    } catch (error) {
+      // Past the first byte nothing is retried (mayRetry is false), but the credential's record still learns.
+      const decision = mayRetry(progress) ? undefined : decideFallback({ error: toGatewayError(error), retriesOnCredential: Number.POSITIVE_INFINITY }, options.policy);
+      if (decision !== undefined && decision.kind !== "retry-same") outcome = decision.outcome;
+      throw error;
+    } finally {
+      await iterator.return?.();
+      await releaseWith(lease, outcome, options.logger);
+    }
+  }
+  return { ...result, chunks: chunks() };
+}
+
+async function releaseWith(lease: CredentialLease | undefined, outcome: LeaseOutcome, logger: Logger | undefined): Promise<void> {
+  if (lease === undefined) return;
+  const released = await lease.release(outcome);
+  if (released.cooldown !== undefined) {
+    const { scope, until, code, model } = released.cooldown;
+    logger?.info({ event: "credential.cooldown", provider: lease.provider, credential: lease.credential.id, scope, model, code, until: new Date(until).toISOString() }, "credential cooling down");
+  }
+  if (outcome.kind === "disable") logger?.warn({ event: "credential.disabled", provider: lease.provider, credential: lease.credential.id, code: outcome.code }, "credential disabled");
+}
+
+function record(target: AttemptTarget, credentialId: string | undefined, code: GatewayErrorCode, status: number | undefined, durationMs: number): AttemptRecord {
+  return {
+    provider: target.provider.id,
+    model: target.upstreamModel,
+    ...(credentialId === undefined ? {} : { credentialId }),
+    code,
+    ...(status === undefined ? {} : { status }),
+    durationMs,
+  };
+}
+
+function fitsDeadline(waitMs: number, options: ExecuteAttemptsOptions): boolean {
+  return options.deadlineAt === undefined || options.now() + waitMs < options.deadlineAt;
+}
+
+/** The abort's own reason when it is a GatewayError (deadline → upstream_timeout, disconnect → client_closed). */
+function abortReason(signal: AbortSignal, thrown: unknown): GatewayError {
+  const reason: unknown = signal.reason;
+  return GatewayError.isInstance(reason) ? reason : toGatewayError(thrown);
+}
+
+function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw abortReason(signal, new GatewayError("client_closed", "the request was aborted"));
+}
+
+async function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  try {
+    await sleepFor(ms, undefined, { signal });
+  } catch (error) {
+    throw abortReason(signal, error);
+  }
+}

@@ -1,0 +1,201 @@
+import OpenAI, { BadRequestError, NotFoundError } from "openai";
+import type { ResponseInputItem } from "openai/resources/responses/responses";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { ProtocolId } from "../../src/unified/index.js";
+import { textReply, toolCallReply } from "../support/mock-upstream.js";
+import { mockTargets, providerProtocols, startTestGateway, testProxyKey, type TestGateway } from "../support/start-test-gateway.js";
+
+const otherProxyKey = "sk-switchyard-other";
+const weatherTool = {
+  type: "function" as const,
+  name: "get_weather",
+  description: "Weather for a city",
+  parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+  strict: false,
+};
+
+let gateway: TestGateway;
+let client: OpenAI;
+let other: OpenAI;
+
+beforeAll(async () => {
+  gateway = await startTestGateway({ env: { SWITCHYARD_PROXY_KEYS: `${testProxyKey},${otherProxyKey}` } });
+  client = new OpenAI({ baseURL: `${gateway.baseUrl}/v1`, apiKey: testProxyKey, maxRetries: 0 });
+  other = new OpenAI({ baseURL: `${gateway.baseUrl}/v1`, apiKey: otherProxyKey, maxRetries: 0 });
+});
+afterAll(async () => {
+  await gateway.close();
+});
+beforeEach(() => {
+  gateway.reset();
+});
+
+/** The upstream body of the n-th completion call, parsed. */
+function upstreamBody(index: number): Record<string, unknown> {
+  const request = gateway.mock.generateRequests()[index];
+  if (request === undefined) throw new Error(`no upstream request #${index}`);
+  return request.json as Record<string, unknown>;
+}
+
+/** Asserts the upstream got the whole conversation (question, call, result) in its own protocol. */
+function expectReplayedHistory(protocol: ProtocolId, body: Record<string, unknown>, callId: string): void {
+  const text = JSON.stringify(body);
+  expect(text).toContain("Weather in Paris?");
+  expect(text).toContain("sunny, 21C");
+  switch (protocol) {
+    case "openai-chat": {
+      const messages = body["messages"] as Array<Record<string, unknown>>;
+      expect(messages.map((message) => message["role"])).toEqual(["user", "assistant", "tool"]);
+      expect(messages[2]).toMatchObject({ role: "tool", tool_call_id: callId, content: "sunny, 21C" });
+      break;
+    }
+    case "anthropic-messages": {
+      const messages = body["messages"] as Array<{ role: string; content: Array<Record<string, unknown>> }>;
+      expect(messages.map((message) => message.role)).toEqual(["user", "assistant", "user"]);
+      expect(messages[1]?.content.some((block) => block["type"] === "tool_use" && block["name"] === "get_weather")).toBe(true);
+      expect(messages[2]?.content[0]).toMatchObject({ type: "tool_result" });
+      break;
+    }
+    case "gemini": {
+      const contents = body["contents"] as Array<{ role: string; parts: Array<Record<string, unknown>> }>;
+      expect(contents.map((content) => content.role)).toEqual(["user", "model", "user"]);
+      expect(contents[1]?.parts.some((part) => (part["functionCall"] as { name?: string } | undefined)?.name === "get_weather")).toBe(true);
+      expect(contents[2]?.parts.some((part) => part["functionResponse"] !== undefined)).toBe(true);
+      break;
+    }
+    case "openai-responses":
+      throw new Error("a native target that holds the state gets the id, not the history");
+    default: {
+      const unreachable: never = protocol;
+      throw new Error(String(unreachable));
+    }
+  }
+}
+
+describe.each(providerProtocols)("Responses store through the openai SDK, provider protocol %s", (protocol) => {
+  const target = mockTargets[protocol];
+  const native = protocol === "openai-responses";
+
+  it("creates, retrieves, lists input items and deletes", async () => {
+    gateway.mock.script(textReply("Hello there"));
+    const created = await client.responses.create({ model: target.model, input: "Say hello" });
+    expect(created.output_text).toBe("Hello there");
+    expect(created.id).toMatch(native ? /^resp_mock_\d+$/ : /^resp_[0-9a-f]{48}$/);
+    if (!native) {
+      // Item ids derive from the gateway's id, not from the upstream's.
+      const message = created.output.find((item) => item.type === "message");
+      expect(message?.id).toContain(created.id.slice("resp_".length));
+    }
+
+    const retrieved = await client.responses.retrieve(created.id);
+    expect(retrieved.id).toBe(created.id);
+    expect(retrieved.status).toBe("completed");
+    expect(retrieved.output).toEqual(created.output);
+    expect(retrieved.output_text).toBe("Hello there");
+
+    const items = await client.responses.inputItems.list(created.id);
+    expect(items.data).toHaveLength(1);
+    expect(items.data[0]).toMatchObject({ type: "message", role: "user", content: [{ type: "input_text", text: "Say hello" }] });
+
+    const deleted = await client.responses.delete(created.id);
+    expect(deleted).toEqual({ id: created.id, object: "response", deleted: true });
+    await expect(client.responses.retrieve(created.id)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("stores a streamed response before the terminal event reaches the client", async () => {
+    gateway.mock.script(textReply("Streamed answer"), textReply("Follow-up answer"));
+    const stream = await client.responses.create({ model: target.model, input: "Stream please", stream: true });
+    let followUp: string | undefined;
+    let completedId: string | undefined;
+    for await (const event of stream) {
+      if (event.type !== "response.completed") continue;
+      completedId = event.response.id;
+      // The instant the terminal event arrives, a follow-up must find its parent.
+      const retrieved = await client.responses.retrieve(event.response.id);
+      expect(retrieved.output_text).toBe("Streamed answer");
+      const next = await client.responses.create({ model: target.model, previous_response_id: event.response.id, input: "And then?" });
+      followUp = next.output_text;
+    }
+    expect(completedId).toMatch(/^resp_/);
+    expect(followUp).toBe("Follow-up answer");
+  });
+
+  it("runs a two-turn tool loop through previous_response_id", async () => {
+    gateway.mock.script(toolCallReply({ name: "get_weather", arguments: { city: "Paris" }, id: "call_weather_1" }), textReply("It is sunny in Paris."));
+    const first = await client.responses.create({ model: target.model, input: "Weather in Paris?", tools: [weatherTool] });
+    const call = first.output.find((item) => item.type === "function_call");
+    expect(call).toMatchObject({ type: "function_call", name: "get_weather" });
+    const callId = call?.type === "function_call" ? call.call_id : "";
+
+    const followUp: ResponseInputItem[] = [{ type: "function_call_output", call_id: callId, output: "sunny, 21C" }];
+    const second = await client.responses.create({ model: target.model, previous_response_id: first.id, input: followUp, tools: [weatherTool] });
+    expect(second.output_text).toBe("It is sunny in Paris.");
+
+    const sent = upstreamBody(1);
+    if (native) {
+      // Same provider and credential, stored upstream: the id goes through and only the new items are sent.
+      expect(sent["previous_response_id"]).toBe(first.id);
+      expect(sent["input"]).toEqual(followUp);
+    } else {
+      expect(sent["previous_response_id"]).toBeUndefined();
+      expectReplayedHistory(protocol, sent, callId);
+    }
+    const retrieved = await client.responses.retrieve(second.id);
+    expect(retrieved.previous_response_id).toBe(first.id);
+  });
+});
+
+describe("Responses store: ownership, store: false, background", () => {
+  const model = mockTargets["anthropic-messages"].model;
+
+  it("hides a response from another proxy key (404 everywhere, nothing sent upstream)", async () => {
+    gateway.mock.script(textReply("Mine"));
+    const created = await client.responses.create({ model, input: "Private" });
+    await expect(other.responses.retrieve(created.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(other.responses.inputItems.list(created.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(other.responses.delete(created.id)).rejects.toBeInstanceOf(NotFoundError);
+    const continued = other.responses.create({ model, input: "Continue", previous_response_id: created.id, stream: true });
+    await expect(continued).rejects.toMatchObject({ status: 404, error: { message: `Previous response with id '${created.id}' not found.` } });
+    expect(gateway.mock.generateRequests()).toHaveLength(1);
+    expect((await client.responses.retrieve(created.id)).output_text).toBe("Mine");
+  });
+
+  it("keeps nothing for store: false", async () => {
+    gateway.mock.script(textReply("Ephemeral"), textReply("Ephemeral stream"));
+    const created = await client.responses.create({ model, input: "Forget me", store: false });
+    await expect(client.responses.retrieve(created.id)).rejects.toBeInstanceOf(NotFoundError);
+    const streamed = await client.responses.stream({ model, input: "Forget me too", store: false }).finalResponse();
+    await expect(client.responses.retrieve(streamed.id)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("rejects conversation with a clear 400", async () => {
+    await expect(client.responses.create({ model, input: "Hi", conversation: "conv_123" })).rejects.toBeInstanceOf(BadRequestError);
+    expect(gateway.mock.generateRequests()).toHaveLength(0);
+  });
+
+  it("runs a background response detached and shows its status", async () => {
+    gateway.mock.script(textReply("Done in the background", { delayMs: 100 }));
+    const queued = await client.responses.create({ model, input: "Work on it", background: true });
+    expect(queued.status).toBe("queued");
+    expect(queued.background).toBe(true);
+    let current = await client.responses.retrieve(queued.id);
+    for (let tries = 0; tries < 100 && (current.status === "queued" || current.status === "in_progress"); tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      current = await client.responses.retrieve(queued.id);
+    }
+    expect(current.status).toBe("completed");
+    expect(current.id).toBe(queued.id);
+    expect(current.output_text).toBe("Done in the background");
+    expect(upstreamBody(0)["stream"]).toBe(false);
+  });
+
+  it("cancels a running background response", async () => {
+    gateway.mock.script(textReply("Too late", { delayMs: 2_000 }));
+    const queued = await client.responses.create({ model, input: "Slow work", background: true });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const cancelled = await client.responses.cancel(queued.id);
+    expect(cancelled.status).toBe("cancelled");
+    expect((await client.responses.retrieve(queued.id)).status).toBe("cancelled");
+    await expect(other.responses.cancel(queued.id)).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
