@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { isHttpUrl } from "../providers/index.js";
-import { protocolIds } from "../unified/index.js";
+import { groupNamePattern, groupTargetPattern, hardStopCodes } from "../routing/index.js";
+import { gatewayErrorCodes, protocolIds, type GatewayErrorCode } from "../unified/index.js";
 import { logLevels } from "./gateway-config.js";
 
 const milliseconds = z.number().int().nonnegative();
@@ -17,6 +18,27 @@ const providerEntrySchema = z.strictObject({
   headers: z.record(z.string(), z.string()).optional(),
   displayName: z.string().min(1).optional(),
 });
+
+const errorCode = z.enum(gatewayErrorCodes);
+const isHardStopCode = (code: GatewayErrorCode): boolean => (hardStopCodes as readonly GatewayErrorCode[]).includes(code);
+
+/** One fallback group: ordered `provider/model` targets and optional overrides of which codes move on. */
+const fallbackGroupSchema = z
+  .strictObject({
+    targets: z
+      .array(z.string().regex(groupTargetPattern, { message: "expected provider/model" }))
+      .min(1)
+      .refine((targets) => new Set(targets).size === targets.length, { message: "lists a target twice" }),
+    failoverOn: z
+      .array(errorCode.refine((code) => !isHardStopCode(code), { message: "is a hard stop: no group setting makes it fall back" }))
+      .optional(),
+    stopOn: z.array(errorCode).optional(),
+  })
+  .superRefine((group, context) => {
+    for (const [index, code] of (group.stopOn ?? []).entries()) {
+      if (group.failoverOn?.includes(code) === true) context.addIssue({ code: "custom", path: ["stopOn", index], message: `${code} is also in failoverOn` });
+    }
+  });
 
 /** The schema of switchyard.json; unknown fields are errors so that typos do not pass silently. */
 export const configFileSchema = z.strictObject({
@@ -38,6 +60,9 @@ export const configFileSchema = z.strictObject({
   modelDiscovery: z.strictObject({ ttlMs: milliseconds.optional() }).optional(),
   demo: z.strictObject({ enabled: z.boolean().optional(), chunkDelayMs: milliseconds.optional() }).optional(),
   providers: z.record(z.string(), providerEntrySchema).optional(),
+  fallbackGroups: z
+    .record(z.string().regex(groupNamePattern, { message: "a group name is letters, digits, '.', '_' or '-'" }), fallbackGroupSchema)
+    .optional(),
   rotation: z
     .strictObject({
       strategy: z.enum(selectionStrategies).optional(),

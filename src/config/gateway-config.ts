@@ -1,6 +1,6 @@
 import type { SelectionStrategy } from "../credentials/index.js";
 import type { Credential, ProviderRegistry } from "../providers/index.js";
-import type { ModelAlias } from "../routing/index.js";
+import type { FallbackGroup, ModelAlias } from "../routing/index.js";
 
 /** pino's levels. */
 export const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -20,6 +20,8 @@ export interface GatewayConfig {
   proxyKeys: readonly Credential[];
   /** Environment entries first (they override file entries with the same pattern). */
   aliases: readonly ModelAlias[];
+  /** Fallback groups (SWITCHYARD_FALLBACK_GROUPS first; it replaces file groups of the same name). */
+  fallbackGroups: readonly FallbackGroup[];
   /** Provider for bare model names (SWITCHYARD_DEFAULT_PROVIDER); checked to be active. */
   defaultProvider?: string;
   timeouts: {

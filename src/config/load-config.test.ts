@@ -30,6 +30,7 @@ describe("loadConfig", () => {
       dataDir: "/srv/gateway/data",
       proxyKeys: [],
       aliases: [],
+      fallbackGroups: [],
       timeouts: { requestMs: 600_000, ttfbMs: 180_000, stallMs: 300_000, heartbeatMs: 15_000 },
       upstream: { connectTimeoutMs: 10_000, headersTimeoutMs: 600_000, bodyTimeoutMs: 300_000 },
       limits: { bodyBytes: 33_554_432, jsonDepth: 256 },

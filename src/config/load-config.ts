@@ -8,7 +8,17 @@ import {
   type ProviderRegistry,
   type ProviderSettings,
 } from "../providers/index.js";
-import { aliasesFromRecord, mergeModelAliases, parseModelAliases, type ModelAlias } from "../routing/index.js";
+import {
+  aliasesFromRecord,
+  fallbackGroupsFromRecord,
+  groupModelPrefix,
+  mergeFallbackGroups,
+  mergeModelAliases,
+  parseFallbackGroups,
+  parseModelAliases,
+  type FallbackGroup,
+  type ModelAlias,
+} from "../routing/index.js";
 import { GatewayError } from "../unified/index.js";
 import { configFileSchema, describeConfigIssues, selectionStrategies, type ConfigFile } from "./config-file-schema.js";
 import { configDefaults, type GatewayConfig } from "./gateway-config.js";
@@ -77,6 +87,13 @@ export function loadConfig(options: LoadConfigOptions): GatewayConfig {
     aliasesFromRecord(file.aliases ?? {}),
   );
 
+  const groupsFromEnvironment = variables.string("SWITCHYARD_FALLBACK_GROUPS");
+  const fallbackGroups = mergeFallbackGroups(
+    groupsFromEnvironment === undefined ? [] : parseFallbackGroups(groupsFromEnvironment, "SWITCHYARD_FALLBACK_GROUPS"),
+    fallbackGroupsFromRecord(file.fallbackGroups ?? {}),
+  );
+  checkGroupAliases(aliases, fallbackGroups);
+
   const defaultFromEnvironment = variables.string("SWITCHYARD_DEFAULT_PROVIDER");
   const defaultProvider = defaultFromEnvironment ?? file.defaultProvider;
   if (defaultProvider !== undefined && providers.get(defaultProvider) === undefined) {
@@ -92,6 +109,7 @@ export function loadConfig(options: LoadConfigOptions): GatewayConfig {
     ...providers.warnings,
     ...variables.unknownVariables().map((name) => `${name} is not a Switchyard setting (typo?); see .env.example`),
     ...inactiveAliasTargets(aliases, providers),
+    ...inactiveGroupTargets(fallbackGroups, providers),
   ];
 
   const config: GatewayConfig = {
@@ -104,6 +122,7 @@ export function loadConfig(options: LoadConfigOptions): GatewayConfig {
       .filter((key) => key !== "")
       .map((key) => createCredential("proxy", key)),
     aliases,
+    fallbackGroups,
     timeouts: {
       requestMs,
       ttfbMs: variables.integer("SWITCHYARD_TTFB_TIMEOUT_MS", 1) ?? file.timeouts?.ttfbMs ?? configDefaults.ttfbTimeoutMs,
@@ -206,6 +225,31 @@ function inactiveAliasTargets(aliases: readonly ModelAlias[], providers: Provide
     const reason = providers.inactiveReason(providerId);
     if (reason !== undefined && providers.get(providerId) === undefined) {
       warnings.push(`alias "${alias.pattern}" points at ${providerId}, which is not active (${reason})`);
+    }
+  }
+  return warnings;
+}
+
+/** An alias pointing at `group/<name>` must name a configured group: otherwise every request it matches would 404. */
+function checkGroupAliases(aliases: readonly ModelAlias[], groups: readonly FallbackGroup[]): void {
+  for (const alias of aliases) {
+    if (!alias.target.startsWith(groupModelPrefix)) continue;
+    const name = alias.target.slice(groupModelPrefix.length);
+    if (groups.some((group) => group.name === name)) continue;
+    const known = groups.length === 0 ? "none is configured" : `configured: ${groups.map((group) => group.name).join(", ")}`;
+    throw new GatewayError("config", `alias "${alias.pattern}" points at fallback group "${name}", which does not exist (${known})`);
+  }
+}
+
+/** Group members whose provider is not active: they are skipped at request time. */
+function inactiveGroupTargets(groups: readonly FallbackGroup[], providers: ProviderRegistry): string[] {
+  const warnings: string[] = [];
+  for (const group of groups) {
+    for (const target of group.targets) {
+      const providerId = target.slice(0, target.indexOf("/"));
+      if (providers.get(providerId) !== undefined) continue;
+      const reason = providers.inactiveReason(providerId) ?? "not a configured provider";
+      warnings.push(`fallback group "${group.name}" target "${target}" is skipped: ${providerId} is not active (${reason})`);
     }
   }
   return warnings;

@@ -5,6 +5,7 @@ import { createModelCatalog } from "../providers/index.js";
 import { createMemoryStateStore, type StateStore } from "../state/index.js";
 import { createModelListFetcher, createUpstreamClient } from "../upstream/index.js";
 import { createPoolsFromConfig } from "./create-pools-from-config.js";
+import { createTraceFromConfig } from "./create-trace-from-config.js";
 
 /** Stores the engine keeps state in; each is in memory when absent. Whoever passes a store closes it. */
 export interface EngineResources {
@@ -18,10 +19,12 @@ export interface EngineResources {
 export function createEngineFromConfig(config: GatewayConfig, logger?: Logger, resources: EngineResources = {}): Gateway {
   const upstream = createUpstreamClient(config.upstream);
   const catalog = createModelCatalog({ registry: config.providers, fetch: createModelListFetcher(upstream), ttlMs: config.modelDiscovery.ttlMs });
+  const trace = createTraceFromConfig(config);
   const engine = createGatewayEngine({
     providers: config.providers,
     upstream,
     aliases: config.aliases,
+    fallbackGroups: config.fallbackGroups,
     ...(config.defaultProvider === undefined ? {} : { defaultProvider: config.defaultProvider }),
     catalog,
     requestTimeoutMs: config.timeouts.requestMs,
@@ -29,6 +32,7 @@ export function createEngineFromConfig(config: GatewayConfig, logger?: Logger, r
     pools: createPoolsFromConfig(config, resources.credentialState ?? createMemoryStateStore()),
     fallback: { maxRetriesOnCredential: config.rotation.maxRetries },
     ...(logger === undefined ? {} : { logger }),
+    ...(trace === undefined ? {} : { trace }),
   });
   return resources.state === undefined ? engine : { ...engine, state: resources.state };
 }

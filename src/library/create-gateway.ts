@@ -3,7 +3,9 @@ import { loadConfig, type GatewayConfig } from "../config/index.js";
 import type { Gateway, GatewayCall, GatewayResult, ModelListing } from "../pipeline/index.js";
 import { createSseParser } from "../streaming/index.js";
 import { GatewayError, type ProtocolId } from "../unified/index.js";
+import type { StateStore } from "../state/index.js";
 import { createEngineFromConfig } from "./create-engine-from-config.js";
+import { openLibraryResponses, type LibraryResponses } from "./open-library-responses.js";
 
 /** One event of a streamed call, in the client protocol's own wire shape. */
 export interface WireStreamEvent {
@@ -31,6 +33,8 @@ export interface SwitchyardGateway {
   /** Token count in the protocol's shape (Anthropic and Gemini). */
   countTokens(protocol: ProtocolId, body: Record<string, unknown>, options?: LibraryCallOptions): Promise<unknown>;
   listModels(): Promise<ModelListing[]>;
+  /** Stored Responses (from `openai-responses` calls): retrieve, delete, input items, cancel. */
+  readonly responses: LibraryResponses;
   close(): Promise<void>;
 }
 
@@ -41,16 +45,26 @@ export interface CreateGatewayOptions {
   env?: Record<string, string | undefined>;
   cwd?: string;
   logger?: Logger;
+  /** Where stored responses live (for `previous_response_id`, `background`); the caller closes it. Memory when absent. */
+  responsesState?: StateStore;
+  /** Keeps stored responses in `<responsesDataDir>/responses.json` instead of memory (ignored with `responsesState`). */
+  responsesDataDir?: string;
 }
 
 /** Builds an in-process gateway. Errors are thrown as GatewayErrors. */
 export function createGateway(options: CreateGatewayOptions = {}): SwitchyardGateway {
   const config = options.config ?? loadConfig({ env: options.env ?? process.env, cwd: options.cwd ?? process.cwd() });
   const engine: Gateway = createEngineFromConfig(config, options.logger);
+  // The server's Responses service: `openai-responses` generate calls are stored, continued and run in the background.
+  const responses = openLibraryResponses(engine, {
+    ...(options.responsesState === undefined ? {} : { state: options.responsesState }),
+    ...(options.responsesDataDir === undefined ? {} : { dataDir: options.responsesDataDir }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  });
 
-  const run = (protocol: ProtocolId, operation: GatewayCall["operation"], body: Record<string, unknown>, stream: boolean, callOptions: LibraryCallOptions = {}) => {
+  const run = async (protocol: ProtocolId, operation: GatewayCall["operation"], body: Record<string, unknown>, stream: boolean, callOptions: LibraryCallOptions = {}) => {
     const streamInBody = protocol === "gemini" ? body : { ...body, stream };
-    return engine.handle({
+    const call: GatewayCall = {
       protocol,
       operation,
       body: streamInBody,
@@ -58,7 +72,8 @@ export function createGateway(options: CreateGatewayOptions = {}): SwitchyardGat
       signal: callOptions.signal ?? new AbortController().signal,
       ...(protocol === "gemini" ? { stream } : {}),
       ...(callOptions.model === undefined ? {} : { model: callOptions.model }),
-    });
+    };
+    return protocol === "openai-responses" && operation === "generate" ? (await responses.service()).create(call) : engine.handle(call);
   };
 
   return {
@@ -73,7 +88,12 @@ export function createGateway(options: CreateGatewayOptions = {}): SwitchyardGat
       return readJsonResult(await run(protocol, "count-tokens", body, false, callOptions));
     },
     listModels: () => engine.listModels(),
-    close: () => engine.close(),
+    responses: responses.api,
+    async close() {
+      // Background jobs stop before the engine they run on.
+      await responses.close();
+      await engine.close();
+    },
   };
 }
 

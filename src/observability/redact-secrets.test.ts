@@ -23,6 +23,7 @@ describe("redactSecrets", () => {
     expect(redactor.text("401: Bearer eyJhbGciOi.x-y rejected, the bearer of news")).toBe("401: Bearer [redacted] rejected, the bearer of news");
     expect(redactor.text('data: {"api_key":"abc\\"def","text":"hi"}')).toBe('data: {"api_key":"[redacted]","text":"hi"}');
     expect(redactor.text("x-api-key: abcdef, retry")).toBe("x-api-key: [redacted], retry");
+    expect(redactor.text('{"detail":"{\\"refresh_token\\": \\"r-e-f\\", \\"n\\": 1}"}')).toBe('{"detail":"{\\"refresh_token\\": \\"[redacted]\\", \\"n\\": 1}"}');
     expect(redactor.text(`Incorrect API key provided: ${planted}.`)).toBe("Incorrect API key provided: [redacted].");
     expect(redactor.text("Incorrect API key provided: sk-proj-abcdefghijklmnop1234")).toBe("Incorrect API key provided: [redacted]");
   });

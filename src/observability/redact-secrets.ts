@@ -30,6 +30,8 @@ const textPatterns: readonly [RegExp, string][] = [
   [/([?&](?:key|api[_-]?key|access_token|refresh_token|token|code|client_secret)=)[^&\s"'<>#]+/gi, `$1${redactedMarker}`],
   // `"api_key": "…"` inside text that is JSON (raw SSE chunks, upstream error bodies).
   [/("(?:[\w-]*api[_-]?key|[\w-]*token|[\w-]*secret|password|authorization|cookie|set-cookie)"\s*:\s*")(?:[^"\\]|\\.)*(")/gi, `$1${redactedMarker}$2`],
+  // The same inside JSON that was itself escaped into a JSON string (`"detail":"{\"api_key\": \"…\"}"` in error bodies).
+  [/(\\"(?:[\w-]*api[_-]?key|[\w-]*token|[\w-]*secret|password|authorization|cookie|set-cookie)\\"\s*:\s*\\")(?:[^"\\]|\\(?!"))*(\\")/gi, `$1${redactedMarker}$2`],
   // `x-api-key: …` as a header line in error text.
   [/\b((?:proxy-)?authorization|x-api-key|x-goog-api-key|api-key|set-cookie|cookie)(\s*[:=]\s*)(?!\[redacted\])[^\s,;"]+/gi, `$1$2${redactedMarker}`],
   // Known key shapes, for keys that are not configured here (a client's key echoed in an upstream error).

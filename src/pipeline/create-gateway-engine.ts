@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { CredentialPools } from "../credentials/index.js";
 import type { ModelCatalog, ProviderRegistry } from "../providers/index.js";
-import { resolveModel, type FallbackPolicyOptions, type ModelAlias } from "../routing/index.js";
+import { resolveRoute, type FallbackGroup, type FallbackPolicyOptions, type ModelAlias } from "../routing/index.js";
 import { defaultStreamTimeouts, type StreamTimeouts } from "../streaming/index.js";
 import type { UpstreamClient } from "../upstream/index.js";
 import { GatewayError, invalidRequest, toGatewayError, type StreamEvent, type Usage } from "../unified/index.js";
@@ -16,12 +16,15 @@ import { startRequestDeadline } from "./start-request-deadline.js";
 import { createCredentialAdministration } from "./describe-credential-status.js";
 import { executeAttempts, type AttemptRunner } from "./execute-attempts.js";
 import { readSessionKey } from "./read-session-key.js";
+import { noTrace, traceClientResult, type TraceRecorder, type TraceRecorderFactory } from "./trace-recorder.js";
 
 /** What the engine is built from; all of it injected so tests can substitute any piece. */
 export interface GatewayEngineOptions {
   providers: ProviderRegistry;
   upstream: UpstreamClient;
   aliases?: readonly ModelAlias[];
+  /** Fallback groups (`group/<name>` model strings, aliases to them, members' fallbacks). */
+  fallbackGroups?: readonly FallbackGroup[];
   defaultProvider?: string;
   catalog?: ModelCatalog;
   /** Deadline for a whole request, streams included. */
@@ -36,6 +39,8 @@ export interface GatewayEngineOptions {
   fallback?: FallbackPolicyOptions;
   /** Pause before the one retry of an empty answer. */
   emptyRetryDelayMs?: number;
+  /** The transaction trace (SWITCHYARD_TRACE); absent = off, and nothing is recorded or serialized. */
+  trace?: TraceRecorderFactory;
 }
 
 /** The pipeline: resolve the model, run the operation on the target, log one line per request. */
@@ -43,6 +48,19 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
   const now = options.now ?? Date.now;
 
   async function handle(call: GatewayCall): Promise<GatewayResult> {
+    if (options.trace === undefined) return handleCall(call, noTrace);
+    const trace = options.trace.begin();
+    trace.record("client-request", { protocol: call.protocol, operation: call.operation, model: call.model, stream: call.stream, headers: call.headers, body: call.body });
+    try {
+      return traceClientResult(await handleCall(call, trace), trace);
+    } catch (error) {
+      trace.record("error", error, { stage: "request" });
+      void trace.close();
+      throw error;
+    }
+  }
+
+  async function handleCall(call: GatewayCall, trace: TraceRecorder): Promise<GatewayResult> {
     const startedAt = now();
     if (typeof call.body !== "object" || call.body === null || Array.isArray(call.body)) {
       throw invalidRequest("", "the request body must be a JSON object");
@@ -50,24 +68,31 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
     const body = call.body as Record<string, unknown>;
     const requestedModel = call.model ?? body["model"];
     if (typeof requestedModel !== "string") throw invalidRequest("model", "is required and must be a string");
-    const resolved = resolveModel(requestedModel, {
+    const route = resolveRoute(requestedModel, {
       providers: options.providers,
       ...(options.aliases === undefined ? {} : { aliases: options.aliases }),
+      ...(options.fallbackGroups === undefined ? {} : { groups: options.fallbackGroups }),
       ...(options.defaultProvider === undefined ? {} : { defaultProvider: options.defaultProvider }),
       ...(options.catalog === undefined ? {} : { models: options.catalog }),
     });
-    const target = { provider: resolved.provider, upstreamModel: resolved.upstreamModel };
+    // The first target names the request in the log until another one serves it.
+    const resolved = route.targets[0];
+    if (resolved === undefined) throw new GatewayError("internal", `model "${requestedModel}" resolved to no target`);
+    const targets = route.targets.map((member) => ({ provider: member.provider, upstreamModel: member.upstreamModel }));
+    const group = route.group;
+    const policy: FallbackPolicyOptions | undefined =
+      group === undefined ? options.fallback : { ...options.fallback, ...(group.failoverOn === undefined ? {} : { failoverOn: group.failoverOn }), ...(group.stopOn === undefined ? {} : { stopOn: group.stopOn }) };
     const deadline = options.requestTimeoutMs === undefined ? undefined : startRequestDeadline(call.signal, options.requestTimeoutMs);
     const signal = deadline?.signal ?? call.signal;
-    const context = { upstream: options.upstream, signal, now, startedAt, streamTimeouts: options.streamTimeouts ?? defaultStreamTimeouts };
+    const context = { upstream: options.upstream, signal, now, startedAt, streamTimeouts: options.streamTimeouts ?? defaultStreamTimeouts, trace };
     const report: GenerateReport = { passthrough: false, warnings: [] };
     let streamErrorCode: GatewayError["code"] | undefined;
     const sessionKey = readSessionKey(call.headers, body);
     // Every operation goes through the rotation executor; each attempt gets its own TTFB window.
     const execute = async (run: AttemptRunner): Promise<GatewayResult> => {
-      const execution = await executeAttempts([target], run, {
+      const execution = await executeAttempts(targets, run, {
         ...(options.pools === undefined ? {} : { pools: options.pools }),
-        ...(options.fallback === undefined ? {} : { policy: options.fallback }),
+        ...(policy === undefined ? {} : { policy }),
         ...(options.requestTimeoutMs === undefined ? {} : { deadlineAt: startedAt + options.requestTimeoutMs }),
         ...(sessionKey === undefined ? {} : { sessionKey }),
         ...(options.emptyRetryDelayMs === undefined ? {} : { emptyRetryDelayMs: options.emptyRetryDelayMs }),
@@ -78,7 +103,15 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
         checkEmptyAnswers: call.operation === "generate",
         streamErrorCode: () => streamErrorCode,
       });
-      Object.assign(logLine, { credential: execution.credentialId, attempts: execution.attempts.length + 1 });
+      const served = execution.target;
+      Object.assign(logLine, {
+        provider: served.provider.id,
+        upstreamModel: served.upstreamModel,
+        upstreamProtocol: served.provider.protocol,
+        credential: execution.credentialId,
+        attempts: execution.attempts.length + 1,
+        ...(execution.attempts.length === 0 ? {} : { failedAttempts: execution.attempts }),
+      });
       return execution.result;
     };
     const logLine = {
@@ -89,6 +122,7 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
       provider: resolved.provider.id,
       upstreamModel: resolved.upstreamModel,
       upstreamProtocol: resolved.provider.protocol,
+      ...(group === undefined ? {} : { group: group.name }),
       credential: undefined as string | undefined,
     };
     const finishLog = (outcome: Record<string, unknown>) => {
@@ -111,7 +145,14 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
               else if (event.type === "error") streamError = streamErrorCode = event.error.code;
             },
           };
-          result = await execute((attempt) => runGenerate(call, body, attempt, { ...context, startedAt: now() }, report, observer));
+          result = await execute((attempt) => {
+            // Usage and stream errors are those of the attempt that serves, not of a failed one before it.
+            usage = undefined;
+            streamError = undefined;
+            streamErrorCode = undefined;
+            firstVisibleAt = undefined;
+            return runGenerate(call, body, attempt, { ...context, startedAt: now() }, report, observer);
+          });
           if (result.kind === "stream") {
             const chunks = result.chunks;
             result = {
@@ -190,6 +231,7 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
     },
     async close() {
       await options.upstream.close();
+      await options.trace?.flush();
     },
   };
 }

@@ -2,7 +2,7 @@ import { setTimeout as sleepFor } from "node:timers/promises";
 import type { Logger } from "pino";
 import type { CredentialLease, CredentialPool, CredentialPools, LeaseOutcome } from "../credentials/index.js";
 import type { ConfiguredProvider } from "../providers/index.js";
-import { decideFallback, type FallbackPolicyOptions } from "../routing/index.js";
+import { decideFallback, mayFailOver, type FallbackPolicyOptions } from "../routing/index.js";
 import { GatewayError, toGatewayError, type AttemptRecord, type GatewayErrorCode, type ProtocolId } from "../unified/index.js";
 import { isEmptyAnswer } from "./detect-empty-answer.js";
 import type { GatewayResult } from "./gateway-call.js";
@@ -44,6 +44,8 @@ export interface ExecutionResult {
   result: GatewayResult;
   attempts: AttemptRecord[];
   provider: string;
+  /** The target that served (with all its credentials): usage and the request log belong to it. */
+  target: AttemptTarget;
   credentialId?: string;
 }
 
@@ -58,9 +60,13 @@ export async function executeAttempts(targets: readonly AttemptTarget[], run: At
   const attempts: AttemptRecord[] = [];
   const exhausted: TargetExhaustion[] = [];
   let lastError: GatewayError | undefined;
+  let targetFailure: GatewayErrorCode | undefined;
   let emptyRetried = false;
 
-  for (const target of targets) {
+  for (const [targetIndex, target] of targets.entries()) {
+    // A fallback group's failoverOn/stopOn decide whether the last target's failure may hand over to this one.
+    if (targetIndex > 0 && !mayFailOver(targetFailure ?? "no_capacity", options.policy)) break;
+    targetFailure = undefined;
     const providerId = target.provider.id;
     const pool = options.pools?.providers.includes(providerId) === true ? options.pools.pool(providerId) : undefined;
     // Every credential once, plus one waited-for retry each: enough that no healthy key goes unused (LESSONS §5,
@@ -70,7 +76,8 @@ export async function executeAttempts(targets: readonly AttemptTarget[], run: At
 
     targetLoop: while (attemptsOnTarget < maxAttempts) {
       throwIfAborted(options.signal);
-      const acquired = pool === undefined ? undefined : await acquireWithinDeadline(pool, target, options);
+      // A cooling target is worth waiting for only when it is the last one; otherwise the next target serves now.
+      const acquired = pool === undefined ? undefined : await acquireWithinDeadline(pool, target, options, targetIndex === targets.length - 1);
       if (acquired !== undefined && acquired.kind === "exhausted") {
         exhausted.push(acquired.exhaustion);
         break;
@@ -90,13 +97,13 @@ export async function executeAttempts(targets: readonly AttemptTarget[], run: At
           else if (options.checkEmptyAnswers && !emptyRetried && isEmptyAnswer(result, options.protocol)) {
             emptyRetried = true;
             const delayMs = options.emptyRetryDelayMs ?? 500;
-            if (!fitsDeadline(delayMs, options)) return served(result, lease, attempts, providerId);
+            if (!fitsDeadline(delayMs, options)) return served(result, lease, attempts, target);
             attempts.push(record(narrowed, credential?.id, "upstream_server", 200, options.now() - startedAt));
             options.logger?.warn({ event: "routing.empty_answer", provider: providerId, credential: credential?.id }, "empty answer, retrying once");
             await sleep(delayMs, options.signal);
             continue;
           } else await lease?.release({ kind: "success" });
-          return { result, attempts, provider: providerId, ...(credential === undefined ? {} : { credentialId: credential.id }) };
+          return { result, attempts, provider: providerId, target, ...(credential === undefined ? {} : { credentialId: credential.id }) };
         } catch (thrown) {
           const error = options.signal.aborted ? abortReason(options.signal, thrown) : toGatewayError(thrown);
           if (options.signal.aborted) {
@@ -105,6 +112,7 @@ export async function executeAttempts(targets: readonly AttemptTarget[], run: At
           }
           attempts.push(record(narrowed, credential?.id, error.code, error.upstreamStatus, options.now() - startedAt));
           lastError = error;
+          targetFailure = error.code;
           const decision = decideFallback({ error, retriesOnCredential }, options.policy);
           options.logger?.info({ event: "routing.fallback", provider: providerId, credential: credential?.id, code: error.code, status: error.upstreamStatus, decision: decision.kind }, error.message);
           switch (decision.kind) {
@@ -139,19 +147,20 @@ export async function executeAttempts(targets: readonly AttemptTarget[], run: At
   throw summarizeFailedAttempts(attempts, lastError, exhausted);
 }
 
-function served(result: GatewayResult, lease: CredentialLease | undefined, attempts: AttemptRecord[], provider: string): Promise<ExecutionResult> {
+function served(result: GatewayResult, lease: CredentialLease | undefined, attempts: AttemptRecord[], target: AttemptTarget): Promise<ExecutionResult> {
   return (lease?.release({ kind: "success" }) ?? Promise.resolve({})).then(() => ({
     result,
     attempts,
-    provider,
+    provider: target.provider.id,
+    target,
     ...(lease === undefined ? {} : { credentialId: lease.credential.id }),
   }));
 }
 
 type Acquired = { kind: "lease"; lease: CredentialLease } | { kind: "exhausted"; exhaustion: TargetExhaustion };
 
-/** A lease, waiting (cooldowns, busy slots) only while the wait ends before the deadline. */
-async function acquireWithinDeadline(pool: CredentialPool, target: AttemptTarget, options: ExecuteAttemptsOptions): Promise<Acquired> {
+/** A lease, waiting (cooldowns only when `waitForCooldowns`, busy slots always) only while the wait ends before the deadline. */
+async function acquireWithinDeadline(pool: CredentialPool, target: AttemptTarget, options: ExecuteAttemptsOptions, waitForCooldowns: boolean): Promise<Acquired> {
   const exhaustion = (reason: TargetExhaustion["reason"], waitMs?: number): Acquired => ({
     kind: "exhausted",
     exhaustion: { provider: target.provider.id, model: target.upstreamModel, reason, ...(waitMs === undefined ? {} : { waitMs }) },
@@ -165,7 +174,9 @@ async function acquireWithinDeadline(pool: CredentialPool, target: AttemptTarget
       case "unavailable":
         return exhaustion(answer.reason);
       case "wait":
-        if (!fitsDeadline(answer.waitMs, options)) return exhaustion(answer.reason, answer.reason === "busy" ? undefined : answer.waitMs);
+        if (!fitsDeadline(answer.waitMs, options) || (!waitForCooldowns && answer.reason !== "busy")) {
+          return exhaustion(answer.reason, answer.reason === "busy" ? undefined : answer.waitMs);
+        }
         options.logger?.info({ event: "credential.wait", provider: target.provider.id, reason: answer.reason, waitMs: answer.waitMs }, "waiting for a credential");
         // At least a millisecond: a cooldown ending "now" must not become a busy loop.
         await sleep(Math.max(1, answer.waitMs), options.signal);

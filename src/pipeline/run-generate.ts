@@ -9,6 +9,7 @@ import { readUpstreamJson } from "./read-upstream-json.js";
 import { passthroughBodyText } from "./replace-model-in-body.js";
 import { sendUpstream, type UpstreamAttemptContext } from "./send-upstream.js";
 import type { StreamProgress } from "./stream-progress.js";
+import type { TraceRecorder } from "./trace-recorder.js";
 import { translateStream, type StreamObserver } from "./translate-stream.js";
 
 /** Where a generate call goes, decided by routing. */
@@ -68,6 +69,7 @@ export async function runGenerate(
   }
 
   const clientRequest = decodeClientRequest(clientCodec, call, body, stream, report);
+  context.trace?.record("unified-request", clientRequest);
   const upstreamCodec = withResponseId(getCodec(upstreamProtocol), responseId);
   const encoded = upstreamCodec.encodeRequest({ ...clientRequest, model: target.upstreamModel });
   report.warnings.push(...encoded.warnings);
@@ -78,18 +80,31 @@ export async function runGenerate(
   const encodeOptions = { request: clientRequest, now: context.now };
   if (supervisor === undefined) {
     const decoded = upstreamCodec.decodeResponse(await readUpstreamJson(response, target.provider.id));
+    context.trace?.record("unified-response", decoded.value);
     const clientBody = clientCodec.encodeResponse(decoded.value, encodeOptions);
     report.warnings.push(...decoded.warnings, ...clientBody.warnings);
     return { kind: "json", status: 200, headers: jsonHeaders, body: clientBody.value };
   }
   const chunks = translateStream(supervisor.supervise(response.body), upstreamCodec, clientCodec, encodeOptions, {
-    ...observer,
+    ...traceEvents(observer, context.trace),
     onWarnings: (warnings) => {
       report.warnings.push(...warnings);
       observer.onWarnings?.(warnings);
     },
   }, attempt?.progress);
   return { kind: "stream", status: 200, headers: sseHeaders, chunks };
+}
+
+/** The observer, also recording each unified stream event when the request is traced. */
+function traceEvents(observer: StreamObserver, trace: TraceRecorder | undefined): StreamObserver {
+  if (trace?.active !== true) return observer;
+  return {
+    ...observer,
+    onEvent(event) {
+      trace.record("unified-response", event, { event: event.type });
+      observer.onEvent?.(event);
+    },
+  };
 }
 
 /** One supervisor per upstream attempt, started before the request is sent so TTFB covers the header wait too. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GatewayError, type GatewayErrorCode } from "../unified/index.js";
-import { decideFallback, isCredentialProblem, type FallbackDecision } from "./index.js";
+import { decideFallback, isCredentialProblem, isHardStop, mayFailOver, type FallbackDecision } from "./index.js";
 
 const upstream = (code: GatewayErrorCode, status?: number, retryAfterMs?: number): GatewayError =>
   new GatewayError(code, `openai: ${code}`, { provider: "openai", ...(status === undefined ? {} : { upstreamStatus: status }), ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
@@ -45,5 +45,39 @@ describe("decideFallback", () => {
 
   it("tells credential problems from capacity problems", () => {
     expect(["authentication", "permission", "rate_limited", "quota_exhausted"].map((code) => isCredentialProblem(code as GatewayErrorCode))).toEqual([true, true, false, false]);
+  });
+});
+
+describe("decideFallback with a fallback group's failoverOn / stopOn", () => {
+  it("stopOn stops at once, keeping the credential's cooldown", () => {
+    expect(decideFallback({ error: upstream("rate_limited", 429, 30_000), retriesOnCredential: 0 }, { stopOn: ["rate_limited"] })).toEqual({
+      kind: "stop",
+      outcome: { kind: "failure", scope: "credential-model", code: "rate_limited", cooldownMs: 30_000 },
+    });
+    expect(decideFallback({ error: upstream("overloaded", 503), retriesOnCredential: 0 }, { stopOn: ["overloaded"] })).toEqual(neutralStop);
+  });
+
+  it("failoverOn widens (a stop becomes next-target) and narrows (next-target becomes stop)", () => {
+    expect(decideFallback({ error: upstream("not_found", 404), retriesOnCredential: 0 }, { failoverOn: ["not_found"] })).toEqual({ kind: "next-target", outcome: { kind: "neutral" } });
+    expect(decideFallback({ error: upstream("upstream_server", 500), retriesOnCredential: 1 }, { failoverOn: ["rate_limited"] })).toEqual(neutralStop);
+    // Rotation between credentials of one target is not a fallback: it stays.
+    expect(decideFallback({ error: upstream("rate_limited", 429), retriesOnCredential: 0 }, { failoverOn: ["overloaded"] }).kind).toBe("rotate");
+  });
+
+  it("hard stops are never overridden", () => {
+    const everything = { failoverOn: ["invalid_request", "context_length", "content_filter", "authentication"], stopOn: [] } as const;
+    for (const code of ["invalid_request", "context_length", "content_filter"] as const) {
+      expect(decideFallback({ error: upstream(code, 400), retriesOnCredential: 0 }, everything)).toEqual(neutralStop);
+      expect(isHardStop(upstream(code, 400))).toBe(true);
+    }
+    expect(decideFallback({ error: new GatewayError("authentication", "missing or invalid proxy key"), retriesOnCredential: 0 }, everything)).toEqual(neutralStop);
+    expect(decideFallback({ error: upstream("authentication", 401), retriesOnCredential: 0 }, everything)).toEqual({ kind: "rotate", outcome: { kind: "disable", code: "authentication" } });
+  });
+
+  it("mayFailOver: stopOn wins, failoverOn lists exactly what moves on, no settings move on", () => {
+    expect(mayFailOver("rate_limited")).toBe(true);
+    expect(mayFailOver("rate_limited", { stopOn: ["rate_limited"] })).toBe(false);
+    expect(mayFailOver("rate_limited", { failoverOn: ["overloaded"] })).toBe(false);
+    expect(mayFailOver("overloaded", { failoverOn: ["overloaded"] })).toBe(true);
   });
 });

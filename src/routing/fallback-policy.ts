@@ -29,6 +29,30 @@ export interface FallbackPolicyOptions {
   /** Backoff of those retries: base × 2^retry, capped. Defaults 250 ms and 2,000 ms. */
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /**
+   * A fallback group's `failoverOn`: when set, exactly these codes move the request on to the next target (codes the
+   * table would stop on become `next-target`; codes it would leave the target on become `stop`). Hard stops ignore it.
+   */
+  failoverOn?: readonly GatewayErrorCode[];
+  /** A fallback group's `stopOn`: these codes answer the client at once (the credential's outcome is still recorded). */
+  stopOn?: readonly GatewayErrorCode[];
+}
+
+/**
+ * Codes no group setting can turn into a fallback: the request itself is at fault (another target would answer the
+ * same), or nothing upstream failed. The client's own authentication (no provider on the error) is one too.
+ */
+export const hardStopCodes = ["invalid_request", "context_length", "content_filter", "client_closed", "all_targets_failed", "config", "internal"] as const satisfies readonly GatewayErrorCode[];
+
+/** True when no `failoverOn` / `stopOn` may change the decision for this error. */
+export function isHardStop(error: GatewayError): boolean {
+  return (hardStopCodes as readonly GatewayErrorCode[]).includes(error.code) || (isCredentialProblem(error.code) && error.provider === undefined);
+}
+
+/** Whether a group lets a target that failed with `code` hand over to the next target. */
+export function mayFailOver(code: GatewayErrorCode, options: FallbackPolicyOptions = {}): boolean {
+  if (options.stopOn?.includes(code) === true) return false;
+  return options.failoverOn === undefined || options.failoverOn.includes(code);
 }
 
 /** Where each capacity code cools down: a 429 is per model on most providers, a billing/quota stop per credential. */
@@ -42,6 +66,19 @@ const cooldownScopeByCode: Partial<Record<GatewayErrorCode, CooldownScope>> = {
  * of the pipeline comes from here, decided on `code` (plus upstream status and retry-after), never on message text.
  */
 export function decideFallback(attempt: FailedAttempt, options: FallbackPolicyOptions = {}): FallbackDecision {
+  const decision = decideByTable(attempt, options);
+  const { error } = attempt;
+  if (isHardStop(error) || (options.stopOn === undefined && options.failoverOn === undefined)) return decision;
+  const outcome: LeaseOutcome = decision.kind === "retry-same" ? { kind: "neutral" } : decision.outcome;
+  if (options.stopOn?.includes(error.code) === true) return { kind: "stop", outcome };
+  if (options.failoverOn === undefined) return decision;
+  const listed = options.failoverOn.includes(error.code);
+  if (listed && decision.kind === "stop") return { kind: "next-target", outcome };
+  if (!listed && decision.kind === "next-target") return { kind: "stop", outcome };
+  return decision;
+}
+
+function decideByTable(attempt: FailedAttempt, options: FallbackPolicyOptions): FallbackDecision {
   const { error, retriesOnCredential } = attempt;
   const shortRetryAfterMs = options.shortRetryAfterMs ?? 1_000;
   const maxRetries = options.maxRetriesOnCredential ?? 1;

@@ -8,4 +8,23 @@ export {
 } from "./resolve-model.js";
 export { aliasesFromRecord, mergeModelAliases, parseModelAliases, type ModelAlias } from "./parse-model-aliases.js";
 export { parseGeminiModelPath, type GeminiModelPath } from "./parse-gemini-model-path.js";
-export { decideFallback, isCredentialProblem, type FailedAttempt, type FallbackDecision, type FallbackPolicyOptions } from "./fallback-policy.js";
+export {
+  decideFallback,
+  hardStopCodes,
+  isCredentialProblem,
+  isHardStop,
+  mayFailOver,
+  type FailedAttempt,
+  type FallbackDecision,
+  type FallbackPolicyOptions,
+} from "./fallback-policy.js";
+export {
+  fallbackGroupsFromRecord,
+  groupModelPrefix,
+  groupNamePattern,
+  groupTargetPattern,
+  mergeFallbackGroups,
+  parseFallbackGroups,
+  type FallbackGroup,
+} from "./parse-fallback-groups.js";
+export { resolveRoute, type ResolvedRoute } from "./resolve-route.js";

@@ -10,7 +10,7 @@ import { GatewayError, invalidRequest } from "../unified/index.js";
 import type { ModelAlias } from "./parse-model-aliases.js";
 
 /** Which rule picked the target. */
-export type ModelResolutionStep = "alias" | "glob-alias" | "provider-prefix" | "model-list" | "default-provider" | "demo";
+export type ModelResolutionStep = "alias" | "glob-alias" | "provider-prefix" | "model-list" | "default-provider" | "demo" | "group";
 
 /** Current model lists without I/O; the model catalog (`peek`) satisfies it. */
 export interface ModelListLookup {
@@ -50,26 +50,35 @@ export interface ResolvedModel {
 export function resolveModel(model: string, options: ResolveModelOptions): ResolvedModel {
   const requested = model.trim();
   if (requested === "") throw invalidRequest("model", "is required");
-  const aliases = options.aliases ?? [];
-
-  const exact = aliases.find((alias) => !isModelGlob(alias.pattern) && alias.pattern === requested);
-  if (exact !== undefined) return resolveAliasTarget(exact.target, exact, "alias", requested, options);
+  const matched = matchAlias(requested, options);
+  if (matched !== undefined) return resolveAliasTarget(matched.target, matched.alias, matched.via, requested, options);
 
   const prefixed = resolveProviderPrefix(requested, options.providers);
   if (prefixed !== undefined) return { ...prefixed, via: "provider-prefix", requested };
 
+  const bare = resolveBareModel(requested, options);
+  if (bare !== undefined) return { ...bare, requested };
+  throw new GatewayError("not_found", describeNotFound(requested, options));
+}
+
+/** An alias that applies to `requested` and its target (glob captures substituted): exact aliases first, then
+ * `provider/model` (which no glob overrides), then globs in order. */
+export function matchAlias(
+  requested: string,
+  options: Pick<ResolveModelOptions, "aliases" | "providers">,
+): { alias: ModelAlias; target: string; via: "alias" | "glob-alias" } | undefined {
+  const aliases = options.aliases ?? [];
+  const exact = aliases.find((alias) => !isModelGlob(alias.pattern) && alias.pattern === requested);
+  if (exact !== undefined) return { alias: exact, target: exact.target, via: "alias" };
+  if (resolveProviderPrefix(requested, options.providers) !== undefined) return undefined;
   for (const alias of aliases) {
     if (!isModelGlob(alias.pattern)) continue;
     const captures = matchModelPattern(alias.pattern, requested);
     if (captures === undefined) continue;
     let index = 0;
-    const target = alias.target.replace(/\*/g, () => captures[index++] ?? "");
-    return resolveAliasTarget(target, alias, "glob-alias", requested, options);
+    return { alias, target: alias.target.replace(/\*/g, () => captures[index++] ?? ""), via: "glob-alias" };
   }
-
-  const bare = resolveBareModel(requested, options);
-  if (bare !== undefined) return { ...bare, requested };
-  throw new GatewayError("not_found", describeNotFound(requested, options));
+  return undefined;
 }
 
 function resolveAliasTarget(
@@ -89,7 +98,8 @@ function resolveAliasTarget(
   return { provider: resolved.provider, upstreamModel: resolved.upstreamModel, via, requested, alias };
 }
 
-function resolveProviderPrefix(model: string, providers: ProviderRegistry): Omit<ResolvedModel, "via" | "requested"> | undefined {
+/** `provider/model` when the first segment names an active provider. */
+export function resolveProviderPrefix(model: string, providers: ProviderRegistry): Omit<ResolvedModel, "via" | "requested"> | undefined {
   const slash = model.indexOf("/");
   if (slash <= 0 || slash === model.length - 1) return undefined;
   const provider = providers.get(model.slice(0, slash));

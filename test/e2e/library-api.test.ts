@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createGateway, type SwitchyardGateway, type WireStreamEvent } from "../../src/library/index.js";
 import { GatewayError, type ProtocolId } from "../../src/unified/index.js";
@@ -170,5 +173,78 @@ describe("library tools, counting, models and errors", () => {
     const events = await collect(gateway.stream("anthropic-messages", bodyFor("anthropic-messages", mockTargets["openai-chat"].model)));
     expect(events.map((event) => eventText("anthropic-messages", event)).join("")).toBe("one two three");
     expect(events.at(-1)).toEqual({ event: "error", data: { type: "error", error: { type: "api_error", message: "openai: connection failed (UND_ERR_SOCKET)" } } });
+  });
+});
+
+describe("library Responses store", () => {
+  // Its own gateway: the 429 test above leaves the Anthropic key cooling for an hour.
+  let fresh: SwitchyardGateway;
+  beforeAll(() => {
+    fresh = createGateway({ env: mockProviderEnvironment(mock.baseUrl), cwd: testConfigDirectory });
+  });
+  afterAll(() => fresh.close());
+  const weatherTool = { type: "function", name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } };
+
+  it("continues a tool loop through previous_response_id to a non-Responses upstream", async () => {
+    const target = mockTargets["anthropic-messages"];
+    mock.script(toolCallReply({ id: "toolu_weather_1", name: "get_weather", arguments: { city: "Paris" } }), textReply("Sunny in Paris."));
+    const first = (await fresh.request("openai-responses", { model: target.model, input: "Weather in Paris?", tools: [weatherTool] })) as Wire;
+    expect(first["id"]).toMatch(/^resp_[0-9a-f]{48}$/);
+    const call = (first["output"] as Wire[]).find((item) => item["type"] === "function_call");
+    expect(call).toMatchObject({ name: "get_weather", call_id: "toolu_weather_1", arguments: JSON.stringify({ city: "Paris" }) });
+
+    // Turn 2 carries only the tool output; the gateway replays the stored question and call.
+    const second = (await fresh.request("openai-responses", {
+      model: target.model,
+      previous_response_id: first["id"],
+      input: [{ type: "function_call_output", call_id: "toolu_weather_1", output: "sunny, 21C" }],
+      tools: [weatherTool],
+    })) as Wire;
+    expect(responseText("openai-responses", second)).toBe("Sunny in Paris.");
+    const upstream = mock.generateRequests()[1]?.json as { messages: Wire[] };
+    expect(upstream.messages).toEqual([
+      { role: "user", content: "Weather in Paris?" },
+      { role: "assistant", content: [{ type: "tool_use", id: "toolu_weather_1", name: "get_weather", input: { city: "Paris" } }] },
+      { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_weather_1", content: "sunny, 21C" }] },
+    ]);
+
+    expect(await fresh.responses.retrieve(String(second["id"]))).toMatchObject({ id: second["id"], status: "completed", previous_response_id: first["id"] });
+    expect(await fresh.responses.delete(String(first["id"]))).toEqual({ id: first["id"], object: "response", deleted: true });
+    const missing: unknown = await fresh.responses.retrieve(String(first["id"])).catch((error: unknown) => error);
+    expect(GatewayError.isInstance(missing) && missing.code).toBe("not_found");
+  });
+
+  it("runs a background response detached and shows it completed", async () => {
+    mock.script(textReply("Done in the background."));
+    const queued = (await fresh.request("openai-responses", { model: mockTargets.gemini.model, input: "Work on this.", background: true })) as Wire;
+    expect(queued).toMatchObject({ status: "queued", background: true });
+    let current: Wire = queued;
+    for (let poll = 0; poll < 100 && current["status"] !== "completed"; poll++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      current = await fresh.responses.retrieve(String(queued["id"]));
+    }
+    expect(current["status"]).toBe("completed");
+    expect(responseText("openai-responses", current)).toBe("Done in the background.");
+  });
+
+  it("keeps stored responses in <responsesDataDir>/responses.json across gateways", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "switchyard-library-responses-"));
+    try {
+      const env = mockProviderEnvironment(mock.baseUrl);
+      const writer = createGateway({ env, cwd: testConfigDirectory, responsesDataDir: dataDir });
+      mock.script(textReply("Stored on disk."));
+      const created = (await writer.request("openai-responses", { model: mockTargets["openai-chat"].model, input: "Remember this." })) as Wire;
+      await writer.close();
+
+      const reader = createGateway({ env, cwd: testConfigDirectory, responsesDataDir: dataDir });
+      try {
+        expect(responseText("openai-responses", await reader.responses.retrieve(String(created["id"])))).toBe("Stored on disk.");
+        expect((await reader.responses.listInputItems(String(created["id"]))).data).toMatchObject([{ type: "message", role: "user", content: [{ type: "input_text", text: "Remember this." }] }]);
+      } finally {
+        await reader.close();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,0 +1,157 @@
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pino } from "pino";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config/index.js";
+import { createEngineFromConfig } from "../../src/library/index.js";
+import { buildServer } from "../../src/server/index.js";
+import { errorReply, startMockUpstream, textReply, type MockUpstream } from "../support/mock-upstream.js";
+import { mockProviderEnvironment, mockTargets, testConfigDirectory } from "../support/start-test-gateway.js";
+
+/** Shapes no name or pattern rule knows: only the planted-value net can catch the configured ones. */
+const providerKey = "plantedProviderKey0123456789";
+const proxyKey = "plantedProxyKey0123456789";
+const clientSecret = "plantedClientSecret0123456789";
+const upstreamSecret = "plantedUpstreamSecret0123456789";
+
+interface TracedGateway {
+  mock: MockUpstream;
+  dataDir: string;
+  logs: string[];
+  post(model: string, stream: boolean, extra?: Record<string, unknown>): Promise<{ status: number; body: string }>;
+  close(): Promise<void>;
+}
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+/** The real server (config → engine → Fastify) with tracing on, a temporary data directory and a captured pino log. */
+async function startTracedGateway(): Promise<TracedGateway> {
+  const mock = await startMockUpstream();
+  const dataDir = await mkdtemp(join(tmpdir(), "switchyard-trace-"));
+  const logs: string[] = [];
+  const logger = pino({ level: "trace" }, { write: (line: string) => void logs.push(line) });
+  const config = loadConfig({
+    env: {
+      ...mockProviderEnvironment(mock.baseUrl),
+      OPENAI_API_KEY: providerKey,
+      SWITCHYARD_PROXY_KEYS: proxyKey,
+      SWITCHYARD_TRACE: "1",
+      SWITCHYARD_DATA_DIR: dataDir,
+      SWITCHYARD_MAX_RETRIES: "0",
+    },
+    cwd: testConfigDirectory,
+    dotenv: false,
+  });
+  const engine = createEngineFromConfig(config, logger);
+  const app = buildServer({ gateway: engine, proxyKeys: config.proxyKeys.map((key) => key.secret), bodyLimitBytes: config.limits.bodyBytes, jsonDepthLimit: config.limits.jsonDepth, logger });
+  let closed = false;
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    await app.close(); // closes the engine, which flushes the trace and dump writers
+    await mock.close();
+  };
+  cleanups.push(async () => {
+    await close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+  return {
+    mock,
+    dataDir,
+    logs,
+    async post(model, stream, extra = {}) {
+      const response = await app.inject({
+        method: "POST",
+        url: "/v1/chat/completions",
+        headers: { authorization: `Bearer ${proxyKey}`, "content-type": "application/json" },
+        payload: { model, messages: [{ role: "user", content: "hi" }], ...(stream ? { stream } : {}), ...extra },
+      });
+      return { status: response.statusCode, body: response.body };
+    },
+    close,
+  };
+}
+
+/** Each trace file's pass kinds, files in creation (= request) order. */
+async function readTraces(dataDir: string): Promise<string[][]> {
+  const directory = join(dataDir, "traces");
+  const names = (await readdir(directory)).sort();
+  return Promise.all(
+    names.map(async (name) =>
+      (await readFile(join(directory, name), "utf8"))
+        .trim()
+        .split("\n")
+        .map((line) => (JSON.parse(line) as { kind: string }).kind),
+    ),
+  );
+}
+
+/** Consecutive repeats folded, so a stream's chunk lines read as one step. */
+function steps(kinds: readonly string[]): string[] {
+  return kinds.filter((kind, index) => kind !== kinds[index - 1]);
+}
+
+async function listFiles(directory: string): Promise<string[]> {
+  const entries = await readdir(directory, { withFileTypes: true, recursive: true });
+  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+}
+
+describe("transaction trace (SWITCHYARD_TRACE=1)", () => {
+  it("writes one trace per request with every pass in order, passthrough and translated, streamed and not", async () => {
+    const gateway = await startTracedGateway();
+    const passthrough = mockTargets["openai-chat"].model;
+    const translated = mockTargets["anthropic-messages"].model;
+    for (const [model, stream] of [
+      [passthrough, false],
+      [passthrough, true],
+      [translated, false],
+      [translated, true],
+    ] as const) {
+      gateway.mock.script(textReply("traced answer"));
+      expect((await gateway.post(model, stream)).status).toBe(200);
+    }
+    await gateway.close();
+
+    const traces = await readTraces(gateway.dataDir);
+    expect(traces).toHaveLength(4);
+    const [plain, plainStream, translatedPlain, translatedStream] = traces as [string[], string[], string[], string[]];
+    expect(plain).toEqual(["client-request", "provider-request", "provider-response", "client-response"]);
+    // The first client chunk waits for the first upstream chunk, then they alternate.
+    expect(steps(plainStream).slice(0, 4)).toEqual(["client-request", "provider-request", "provider-response", "provider-chunk"]);
+    expect(plainStream.slice(4).filter((kind) => kind !== "provider-chunk" && kind !== "client-response")).toEqual([]);
+    expect(plainStream.at(-1)).toBe("client-response");
+    expect(translatedPlain).toEqual(["client-request", "unified-request", "provider-request", "provider-response", "unified-response", "client-response"]);
+    expect(steps(translatedStream).slice(0, 5)).toEqual(["client-request", "unified-request", "provider-request", "provider-response", "provider-chunk"]);
+    expect(translatedStream.slice(5).filter((kind) => !["provider-chunk", "unified-response", "client-response"].includes(kind))).toEqual([]);
+    expect(translatedStream).toContain("unified-response");
+    expect(translatedStream.at(-1)).toBe("client-response");
+  });
+
+  it("keeps planted secrets out of every trace, failure dump and log line", async () => {
+    const gateway = await startTracedGateway();
+    const metadata = { metadata: { session_secret: clientSecret } };
+    gateway.mock.script(textReply("one"), textReply("two"));
+    expect((await gateway.post(mockTargets["openai-chat"].model, true, metadata)).status).toBe(200);
+    expect((await gateway.post(mockTargets["anthropic-messages"].model, false, metadata)).status).toBe(200);
+    // The provider echoes the gateway's key and a secret of its own in an error body.
+    gateway.mock.script(errorReply(400, { body: { error: { type: "invalid_request_error", message: `bad request for key ${providerKey}`, client_secret: upstreamSecret, detail: `"refresh_token": "${upstreamSecret}"` } } }));
+    expect((await gateway.post(mockTargets["openai-chat"].model, false, metadata)).status).toBe(400);
+    await gateway.close();
+
+    const files = await listFiles(gateway.dataDir);
+    expect(files.filter((file) => file.includes(`${join("traces", "")}`))).toHaveLength(3);
+    expect(files.filter((file) => file.includes(`${join("failures", "")}`))).toHaveLength(1);
+    const texts = [...(await Promise.all(files.map((file) => readFile(file, "utf8")))), gateway.logs.join("")];
+    expect(texts.join("")).toContain("[redacted]");
+    expect(gateway.logs.some((line) => line.includes('"request.completed"'))).toBe(true);
+    for (const secret of [providerKey, proxyKey, clientSecret, upstreamSecret]) {
+      for (const [index, text] of texts.entries()) expect(text.includes(secret), `${secret} in ${files[index] ?? "the log"}`).toBe(false);
+    }
+    // The secret was sent where it had to go: redaction is of what is written down, not of the traffic.
+    expect(gateway.mock.generateRequests()[0]?.bodyText).toContain(clientSecret);
+  });
+});
