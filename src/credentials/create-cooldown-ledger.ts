@@ -69,6 +69,8 @@ export function createCooldownLedger(provider: string, store: StateStore): Coold
     return prefix + segments.map(encodeURIComponent).join(":");
   };
   const readRecord = (value: JsonValue | undefined): CooldownRecord | undefined => {
+    // Most keys are absent on the request path: a failed safeParse builds a ZodError, which costs more than the read.
+    if (value === undefined) return undefined;
     const parsed = cooldownRecordSchema.safeParse(value);
     return parsed.success ? stripUndefined(parsed.data) : undefined;
   };
@@ -113,8 +115,8 @@ export function createCooldownLedger(provider: string, store: StateStore): Coold
             store.get(keyOf({ scope: "credential", credentialId })).then(readRecord),
             store.get(keyOf({ scope: "credential-model", credentialId, model })).then(readRecord),
           ]);
-          const disabledRecord = disabledRecordSchema.safeParse(disabled);
-          if (disabledRecord.success) {
+          const disabledRecord = disabled === undefined ? undefined : disabledRecordSchema.safeParse(disabled);
+          if (disabledRecord?.success === true) {
             blocks.set(credentialId, { kind: "disabled", code: disabledRecord.data.code });
             return;
           }

@@ -74,10 +74,12 @@ export function createCredentialPool(settings: CredentialPoolSettings, store: St
     `failures:${encodeURIComponent(provider)}:${target.scope}:${encodeURIComponent(target.credentialId ?? "")}:${encodeURIComponent(target.model ?? "")}`;
 
   // Rotation state is authoritative in memory (read once, written through) so concurrent acquires never race on it.
-  let rotation: z.infer<typeof rotationStateSchema> = { usedInCycle: [], cycleStartedAt: environment.now() };
+  let rotation: RotationState = { usedInCycle: [], cycleStartedAt: environment.now() };
+  let isHydrated = false;
   const hydrated = store.get(rotationKey).then((value) => {
     const parsed = rotationStateSchema.safeParse(value);
     if (parsed.success) rotation = parsed.data;
+    isHydrated = true;
   });
 
   const targetsOf = (credentialId: string, model: string): CooldownTarget[] => [
@@ -146,7 +148,8 @@ export function createCredentialPool(settings: CredentialPoolSettings, store: St
 
     async acquire({ model, sessionKey }) {
       if (members.length === 0) return { kind: "unavailable", reason: "empty" };
-      await hydrated;
+      // Awaiting a settled promise still costs a turn of the microtask queue on every request.
+      if (!isHydrated) await hydrated;
       const now = environment.now();
       const [blocks, windowUsage, affinityId] = await Promise.all([
         ledger.blocksFor(ids, model),
@@ -226,6 +229,8 @@ export function createCredentialPool(settings: CredentialPoolSettings, store: St
     },
   };
 }
+
+type RotationState = z.infer<typeof rotationStateSchema>;
 
 function cycleExpired(startedAt: number, now: number, durationMs: number | undefined): boolean {
   return durationMs !== undefined && now - startedAt >= durationMs;

@@ -44,11 +44,11 @@ export class BoundedStateTable {
     const entry = this.#live(key);
     if (entry === undefined) return undefined;
     this.#touch(key, entry);
-    return structuredClone(entry.value);
+    return copyOf(entry.value);
   }
 
   set(key: string, value: JsonValue, options: StateWriteOptions = {}): void {
-    this.#write(key, { value: structuredClone(value), ...expiryFrom(options, this.#clock.now()) });
+    this.#write(key, { value: copyOf(value), ...expiryFrom(options, this.#clock.now()) });
   }
 
   delete(key: string): boolean {
@@ -93,7 +93,7 @@ export class BoundedStateTable {
       if (!key.startsWith(prefix)) continue;
       const entry = this.#live(key);
       if (entry === undefined) continue;
-      const listed: StateEntry = { key, value: structuredClone(entry.value) };
+      const listed: StateEntry = { key, value: copyOf(entry.value) };
       if (entry.expiresAt !== undefined) listed.expiresAt = entry.expiresAt;
       found.push(listed);
     }
@@ -152,6 +152,11 @@ export class BoundedStateTable {
     if (++this.#writesSinceSweep >= this.#maxEntries) this.sweep();
     if (this.#entries.size > this.#maxEntries) this.evictOldest(this.#entries.size - this.#maxEntries);
   }
+}
+
+/** Values are copied in and out; numbers, strings and the like are immutable, so only objects need the (costly) clone. */
+function copyOf(value: JsonValue): JsonValue {
+  return typeof value === "object" && value !== null ? structuredClone(value) : value;
 }
 
 function isExpired(entry: TableEntry, now: number): boolean {

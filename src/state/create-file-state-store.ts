@@ -111,10 +111,11 @@ export async function openFileStateStore(options: FileStateStoreOptions): Promis
     timer.unref();
   };
 
-  const mutate = <T>(change: () => T): Promise<T> => {
+  /** `changed` says whether the call changed anything: a delete of an absent key must not schedule a snapshot. */
+  const mutate = <T>(change: () => T, changed: (result: T) => boolean = () => true): Promise<T> => {
     try {
       const result = change();
-      markDirty();
+      if (changed(result)) markDirty();
       return Promise.resolve(result);
     } catch (error) {
       return Promise.reject(error);
@@ -125,9 +126,9 @@ export async function openFileStateStore(options: FileStateStoreOptions): Promis
     loadedFrom: loaded.source,
     get: async (key) => table.get(key),
     set: (key, value, writeOptions) => mutate(() => table.set(key, value, writeOptions)),
-    delete: (key) => mutate(() => table.delete(key)),
+    delete: (key) => mutate(() => table.delete(key), (removed) => removed),
     increment: (key, delta, incrementOptions) => mutate(() => table.increment(key, delta, incrementOptions)),
-    compareAndSet: (key, expected, next, writeOptions) => mutate(() => table.compareAndSet(key, expected, next, writeOptions)),
+    compareAndSet: (key, expected, next, writeOptions) => mutate(() => table.compareAndSet(key, expected, next, writeOptions), (written) => written),
     list: async (prefix) => table.list(prefix),
     flush,
     close: async () => {

@@ -121,37 +121,85 @@ export function startStreamSupervisor(options: StreamSupervisorOptions): StreamS
     // A heartbeat leaves the upstream read pending; the next wait picks the same read up again.
     let pending: Promise<IteratorResult<T>> | undefined;
     let finished = false;
+    let lastChunkAt: number | undefined;
+    /** The wait in progress (at most one: the generator asks for the next chunk only after the last one). */
+    let waiting: { since: number; resolve(wake: Wake<T>): void; reject(error: unknown): void } | undefined;
+    /**
+     * Two timers per stream, armed lazily, instead of two per chunk: a chunk only moves the deadline forward, and a
+     * timer that fires early (a chunk came meanwhile) re-arms itself for the rest. A timer firing while no wait is
+     * in progress disarms; the next wait arms it again, at `max(0, due − now)` as before.
+     */
+    let deadlineTimer: unknown;
+    let heartbeatTimer: unknown;
+    const deadlineAt = (): number => (metrics.firstChunkAt === undefined ? startedAt + options.ttfbMs : (lastChunkAt ?? startedAt) + options.stallMs);
+    const abortIfDue = (now: number): boolean => {
+      if (now < deadlineAt()) return false;
+      // Aborting (not just rejecting) makes undici close the socket now, and rejects the wait with the error.
+      controller.abort(metrics.firstChunkAt === undefined ? ttfbError() : stallError());
+      return true;
+    };
+    const armDeadline = (): void => {
+      deadlineTimer = clock.setTimeout(onDeadline, Math.max(0, deadlineAt() - clock.now()));
+    };
+    const onDeadline = (): void => {
+      deadlineTimer = undefined;
+      if (waiting === undefined) return;
+      if (!abortIfDue(clock.now())) armDeadline();
+    };
+    const armHeartbeat = (ms: number): void => {
+      heartbeatTimer = clock.setTimeout(onHeartbeat, ms);
+    };
+    const onHeartbeat = (): void => {
+      heartbeatTimer = undefined;
+      const current = waiting;
+      if (current === undefined) return;
+      const now = clock.now();
+      // A deadline due at the same instant wins, as when its timer was always armed first.
+      if (abortIfDue(now)) return;
+      const silentFor = now - current.since;
+      if (silentFor < options.heartbeatMs) return armHeartbeat(options.heartbeatMs - silentFor);
+      waiting = undefined;
+      current.resolve({ kind: "heartbeat" });
+    };
+    const stopTimers = (): void => {
+      if (deadlineTimer !== undefined) clock.clearTimeout(deadlineTimer);
+      if (heartbeatTimer !== undefined) clock.clearTimeout(heartbeatTimer);
+      deadlineTimer = heartbeatTimer = undefined;
+    };
+    // One listener for the whole stream instead of one per chunk.
+    const onAbort = (): void => {
+      const current = waiting;
+      waiting = undefined;
+      current?.reject(controller.signal.reason);
+    };
+    controller.signal.addEventListener("abort", onAbort, { once: true });
 
     const wait = (): Promise<Wake<T>> => {
       const read = (pending ??= iterator.next());
       return new Promise<Wake<T>>((resolve, reject) => {
-        const timers: { deadline?: unknown; heartbeat?: unknown } = {};
-        // Every exit clears both timers and the listener: nothing outlives the wait.
-        const settle = (action: () => void): void => {
-          if (timers.deadline !== undefined) clock.clearTimeout(timers.deadline);
-          if (timers.heartbeat !== undefined) clock.clearTimeout(timers.heartbeat);
-          controller.signal.removeEventListener("abort", onAbort);
-          action();
-        };
-        const onAbort = (): void => settle(() => reject(controller.signal.reason));
-        if (controller.signal.aborted) return onAbort();
-        controller.signal.addEventListener("abort", onAbort, { once: true });
-        const deadline = metrics.firstChunkAt === undefined ? startedAt + options.ttfbMs : (lastChunkAt ?? startedAt) + options.stallMs;
-        timers.deadline = clock.setTimeout(() => {
-          // Aborting (not just rejecting) makes undici close the socket now, and rejects this wait with the error.
-          controller.abort(metrics.firstChunkAt === undefined ? ttfbError() : stallError());
-        }, Math.max(0, deadline - clock.now()));
+        if (controller.signal.aborted) return reject(controller.signal.reason);
+        const current = { since: 0, resolve, reject };
+        waiting = current;
+        if (deadlineTimer === undefined) armDeadline();
         if (options.heartbeatMs > 0) {
-          timers.heartbeat = clock.setTimeout(() => settle(() => resolve({ kind: "heartbeat" })), options.heartbeatMs);
+          current.since = clock.now();
+          if (heartbeatTimer === undefined) armHeartbeat(options.heartbeatMs);
         }
         read.then(
-          (result) => settle(() => resolve({ kind: "next", result })),
-          (error: unknown) => settle(() => reject(error)),
+          (result) => {
+            if (waiting !== current) return; // settled already (heartbeat or abort); the next wait takes this read
+            waiting = undefined;
+            resolve({ kind: "next", result });
+          },
+          (error: unknown) => {
+            if (waiting !== current) return;
+            waiting = undefined;
+            reject(error);
+          },
         );
       });
     };
 
-    let lastChunkAt: number | undefined;
     try {
       for (;;) {
         const wake = await wait();
@@ -166,11 +214,19 @@ export function startStreamSupervisor(options: StreamSupervisorOptions): StreamS
           return;
         }
         lastChunkAt = clock.now();
-        metrics.firstChunkAt ??= lastChunkAt;
+        if (metrics.firstChunkAt === undefined) {
+          metrics.firstChunkAt = lastChunkAt;
+          // The stall deadline can come before the TTFB one the timer was armed for: both timers re-arm at the next
+          // wait (once per stream), so nothing of the supervisor is pending while the first chunk is held.
+          stopTimers();
+        }
         metrics.chunks += 1;
         yield wake.result.value;
       }
     } finally {
+      waiting = undefined;
+      stopTimers();
+      controller.signal.removeEventListener("abort", onAbort);
       release();
       if (!finished) {
         // Abandoned, failed or timed out: abort the request so the socket closes even while a read is pending (an
