@@ -1,18 +1,26 @@
 #!/usr/bin/env -S node --max-semi-space-size=8 --max-old-space-size=512
 // V8 sizes its young generation from machine memory (128 MB here); a gateway's live heap is ~27 MB, so these flags
-// keep RSS under 150 MB (bench/README.md). They only work at launch, hence the shebang and the `npm start` script.
+// keep RSS under 150 MB (bench/README.md). They only work at launch, hence the shebang, the `npm start` script and,
+// for a bare `node dist/cli/main.js serve`, the in-place relaunch of relaunch-with-heap-flags.ts.
 import { Command } from "commander";
 import { GatewayError } from "../unified/index.js";
 import { credentialsListCommand, credentialsResetCommand } from "./credentials-command.js";
 import { doctorCommand } from "./doctor-command.js";
 import { modelsCommand } from "./models-command.js";
+import { relaunchWithHeapFlags } from "./relaunch-with-heap-flags.js";
 import { serveCommand } from "./serve-command.js";
 
 const program = new Command()
   .name("switchyard")
   .description("A self-hosted LLM API gateway: one endpoint for every model.");
 
-program.command("serve", { isDefault: true }).description("start the gateway").action(() => serveCommand(process.env, process.cwd()));
+program
+  .command("serve", { isDefault: true })
+  .description("start the gateway")
+  .action(() => {
+    relaunchWithHeapFlags();
+    return serveCommand(process.env, process.cwd());
+  });
 program.command("models").description("list the models each provider serves").action(() => modelsCommand(process.env, process.cwd()));
 program
   .command("doctor")
