@@ -1,4 +1,4 @@
-import type { ProtocolId, StreamEvent, UnifiedRequest, UnifiedWarning } from "../unified/index.js";
+import type { GatewayError, ProtocolId, StreamEvent, UnifiedRequest, UnifiedWarning } from "../unified/index.js";
 
 /**
  * Adapters edit WIRE bodies, not unified values. Request side: the body about to be sent upstream, in the target's
@@ -27,6 +27,8 @@ export interface AdapterContext {
    * dropped a field the target cannot carry (json_object for Anthropic), and an emulating adapter needs to see it.
    */
   readonly request?: UnifiedRequest;
+  /** The engine's clock, for adapters that remember things for a while (tool-emulation). */
+  readonly now?: () => number;
 }
 
 /** One edit made by a pass, for the transaction trace. */
@@ -67,6 +69,34 @@ export interface Adapter {
   request?(body: WireBody, context: AdapterContext): AdapterPass<WireBody>;
   response?(body: WireBody, context: AdapterContext): AdapterPass<WireBody>;
   openStream?(context: AdapterContext): AdapterStream;
+  /**
+   * A stateless edit of each SSE message's JSON data, in the target's protocol, on the passthrough path only (the
+   * bytes the client gets otherwise come from the client protocol's encoder, which writes its own field names). For
+   * renames a client sees on the wire (reasoning-normalize); anything stateful belongs in `openStream`.
+   */
+  streamData?(data: WireBody, context: AdapterContext): AdapterPass<WireBody>;
+  /**
+   * Substrings of which one must occur in an SSE message for `streamData` to change it; a message with none is not
+   * parsed. Absent: every message is parsed.
+   */
+  readonly streamDataTriggers?: readonly string[];
+  /**
+   * Whether this attempt needs the response and stream sides, asked after the request side ran with the same
+   * context object (default: yes). An emulating adapter that did not emulate says no, so a passthrough attempt keeps
+   * its byte pipe instead of being decoded and re-encoded for nothing.
+   */
+  engaged?(context: AdapterContext): boolean;
+  /**
+   * Substrings of which at least one must occur in a passthrough body text for the request side to change it
+   * (`"stream_options"` for a deny list). When every request adapter of a chain declares them and none occurs, the
+   * passthrough body is not parsed at all. Absent: the request side may change any body.
+   */
+  readonly passthroughTriggers?: readonly string[];
+  /**
+   * Called when the attempt failed upstream before any response; `true` asks for one more try of the same attempt
+   * (the request side runs again, so the adapter can change what it sends). At most one retry per attempt.
+   */
+  recover?(error: GatewayError, context: AdapterContext): boolean;
 }
 
 /** A pass that changed nothing. */

@@ -7,6 +7,10 @@ import { paramPolicyAdapter } from "./param-policy-adapter.js";
 import { suppressDeveloperRoleAdapter } from "./suppress-developer-role-adapter.js";
 import { systemToUserAdapter } from "./system-to-user-adapter.js";
 import { toolArgsRepairAdapter } from "./tool-args-repair-adapter.js";
+import { toolEmulationAdapter } from "./tool-emulation-adapter.js";
+import { cacheControlAdapter } from "./cache-control-adapter.js";
+import { reasoningNormalizeAdapter } from "./reasoning-normalize-adapter.js";
+import { structuredOutputToolAdapter } from "./structured-output-tool-adapter.js";
 
 /** Every built-in adapter factory, in the order `switchyard doctor` lists them. */
 export const builtinAdapterFactories: readonly AdapterFactory[] = [
@@ -18,4 +22,8 @@ export const builtinAdapterFactories: readonly AdapterFactory[] = [
   dropEmptyAssistantAdapter,
   toolArgsRepairAdapter,
   jsonModeAdapter,
+  toolEmulationAdapter,
+  reasoningNormalizeAdapter,
+  cacheControlAdapter,
+  structuredOutputToolAdapter,
 ];

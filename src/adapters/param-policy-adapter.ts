@@ -38,9 +38,12 @@ export const paramPolicyAdapter = defineAdapterFactory({
     const denied = [...(preset === undefined ? [] : paramPolicyPresets[preset].deny), ...(deny ?? [])];
     for (const path of denied) parseWirePath(path); // malformed paths fail at config time, not on the first request
     const allowed = allow === undefined ? undefined : new Set(allow);
+    // A deny list can only act when the body names a denied key; an allow list may act on any body.
+    const triggers = allowed === undefined ? denied.map((path) => `"${lastKey(path)}"`) : undefined;
     return {
       name: "param-policy",
       phase: "last",
+      ...(triggers === undefined ? {} : { passthroughTriggers: triggers }),
       request(body) {
         let value: WireBody = body;
         const changes: AdapterChange[] = [];
@@ -67,3 +70,9 @@ export const paramPolicyAdapter = defineAdapterFactory({
     };
   },
 });
+
+/** The last named key of a path (`tools[*].cache_control` → `cache_control`), which a matching body text must contain. */
+function lastKey(path: string): string {
+  const named = parseWirePath(path).filter((segment) => !segment.wildcard && !/^-?\d+$/.test(segment.key));
+  return named.at(-1)?.key ?? "";
+}

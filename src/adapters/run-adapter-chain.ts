@@ -28,15 +28,16 @@ function guard<T>(adapter: Adapter, side: AdapterPassRecord["side"], run: () => 
   }
 }
 
-function runBodyChain(chain: readonly Adapter[], side: "request" | "response", body: WireBody, context: AdapterContext): AdapterChainResult<WireBody> {
+function runBodyChain(chain: readonly Adapter[], side: "request" | "response" | "stream-data", body: WireBody, context: AdapterContext): AdapterChainResult<WireBody> {
   let value = body;
   const passes: AdapterPassRecord[] = [];
   const warnings: UnifiedWarning[] = [];
   for (const adapter of chain) {
-    const transform = side === "request" ? adapter.request : adapter.response;
+    const transform = side === "request" ? adapter.request : side === "response" ? adapter.response : adapter.streamData;
     if (transform === undefined) continue;
-    const pass = guard(adapter, side, () => transform.call(adapter, value, context));
-    const record: AdapterPassRecord = { adapter: adapter.name, side, changes: pass.changes, warnings: pass.warnings };
+    const recordSide = side === "stream-data" ? "stream" : side;
+    const pass = guard(adapter, recordSide, () => transform.call(adapter, value, context));
+    const record: AdapterPassRecord = { adapter: adapter.name, side: recordSide, changes: pass.changes, warnings: pass.warnings };
     if (pass.value !== value) record.value = pass.value;
     passes.push(record);
     warnings.push(...pass.warnings);
@@ -53,6 +54,11 @@ export function runRequestAdapters(chain: readonly Adapter[], body: WireBody, co
 /** Runs the response side of every adapter, in chain order, over the provider's wire response body. */
 export function runResponseAdapters(chain: readonly Adapter[], body: WireBody, context: AdapterContext): AdapterChainResult<WireBody> {
   return runBodyChain(chain, "response", body, context);
+}
+
+/** Runs the wire-level stream side (`streamData`) of every adapter, in chain order, over one SSE message's JSON data. */
+export function runStreamDataAdapters(chain: readonly Adapter[], data: WireBody, context: AdapterContext): AdapterChainResult<WireBody> {
+  return runBodyChain(chain, "stream-data", data, context);
 }
 
 /** A stream chain: events go through each adapter's stream in order; passes are recorded only when they changed something. */

@@ -2,12 +2,13 @@
 // V8 sizes its young generation from machine memory (128 MB here); a gateway's live heap is ~27 MB, so these flags
 // keep RSS under 150 MB (bench/README.md). They only work at launch, hence the shebang, the `npm start` script and,
 // for a bare `node dist/cli/main.js serve`, the in-place relaunch of relaunch-with-heap-flags.ts.
-import { Command } from "commander";
+import { Command, InvalidArgumentError } from "commander";
 import { GatewayError } from "../unified/index.js";
 import { credentialsListCommand, credentialsResetCommand } from "./credentials-command.js";
 import { doctorCommand } from "./doctor-command.js";
 import { modelsCommand } from "./models-command.js";
 import { relaunchWithHeapFlags } from "./relaunch-with-heap-flags.js";
+import { replayCommand, type ReplayOptions } from "./replay-command.js";
 import { serveCommand } from "./serve-command.js";
 
 const program = new Command()
@@ -36,6 +37,19 @@ credentials
   .description("clear the cooldowns and the disabled mark of one credential")
   .action(async (id: string) => {
     if (!(await credentialsResetCommand(process.env, process.cwd(), id))) process.exitCode = 1;
+  });
+
+program
+  .command("replay <file>")
+  .description("re-send a provider request recorded in a trace (<dataDir>/traces) or a failure dump (<dataDir>/failures)")
+  .option("--target <provider/model>", "send it here instead of the recorded provider and model (translated if the protocol differs)")
+  .option("--request-index <n>", "which provider request of a trace, 0 = the first (each retry or fallback is one)", (value: string) => {
+    if (!/^\d+$/.test(value)) throw new InvalidArgumentError("a whole number from 0");
+    return Number(value);
+  })
+  .option("--dry-run", "print what would be sent, secrets redacted, and send nothing")
+  .action(async (file: string, options: ReplayOptions) => {
+    if (!(await replayCommand(process.env, process.cwd(), file, options))) process.exitCode = 1;
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -37,6 +37,7 @@ export async function serveCommand(env: Record<string, string | undefined>, cwd:
     bodyLimitBytes: config.limits.bodyBytes,
     jsonDepthLimit: config.limits.jsonDepth,
     logger,
+    ...(config.responses === undefined ? {} : { backgroundResponses: config.responses }),
   });
   // Registered after the server's own hook, so background jobs have stopped writing before the last flush.
   app.addHook("onClose", () => state.close());

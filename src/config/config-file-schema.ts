@@ -1,8 +1,11 @@
 import { z } from "zod";
+import { adapterChainConfigSchema } from "../adapters/index.js";
+import { fieldCacheSettingsSchema } from "../field-cache/index.js";
 import { isHttpUrl } from "../providers/index.js";
 import { groupNamePattern, groupTargetPattern, hardStopCodes } from "../routing/index.js";
 import { gatewayErrorCodes, protocolIds, type GatewayErrorCode } from "../unified/index.js";
 import { logLevels } from "./gateway-config.js";
+import { rotationPoolSchema } from "./rotation-pool-schema.js";
 
 const milliseconds = z.number().int().nonnegative();
 /** The credential pool strategies (credentials/credential-pool-settings.ts). */
@@ -10,7 +13,18 @@ export const selectionStrategies = ["balanced", "sequential", "fair-cycle"] as c
 const positiveInteger = z.number().int().positive();
 
 /** One provider entry of switchyard.json. Keys never live here: they come from `<NAME>_API_KEY`. */
+/** Stream settings of one provider (switchyard.json `providers.<id>.stream`), each overriding the global one. */
+const providerStreamSchema = z.strictObject({
+  ttfbMs: z.number().int().positive().optional(),
+  stallMs: z.number().int().positive().optional(),
+  heartbeatMs: milliseconds.optional(),
+  cancelOnDisconnect: z.boolean().optional(),
+  reasoningVisible: z.boolean().optional(),
+  viaNonStream: z.boolean().optional(),
+});
+
 const providerEntrySchema = z.strictObject({
+  stream: providerStreamSchema.optional(),
   enabled: z.boolean().optional(),
   baseUrl: z.string().refine(isHttpUrl, { message: "expected an absolute http(s) URL" }).optional(),
   protocol: z.enum(protocolIds).optional(),
@@ -48,18 +62,26 @@ export const configFileSchema = z.strictObject({
   dataDir: z.string().min(1).optional(),
   logLevel: z.enum(logLevels).optional(),
   trace: z.boolean().optional(),
+  dumpFailures: z.boolean().optional(),
+  maxFailureDumps: positiveInteger.optional(),
   defaultProvider: z.string().min(1).optional(),
   aliases: z.record(z.string().min(1), z.string().min(1)).optional(),
   timeouts: z
     .strictObject({ requestMs: milliseconds.optional(), ttfbMs: milliseconds.optional(), stallMs: milliseconds.optional(), heartbeatMs: milliseconds.optional() })
     .optional(),
+  stream: z.strictObject({ cancelOnDisconnect: z.boolean().optional(), reasoningVisible: z.boolean().optional(), viaNonStream: z.boolean().optional() }).optional(),
   upstream: z
     .strictObject({ connectTimeoutMs: milliseconds.optional(), headersTimeoutMs: milliseconds.optional(), bodyTimeoutMs: milliseconds.optional() })
     .optional(),
   limits: z.strictObject({ bodyBytes: positiveInteger.optional(), jsonDepth: positiveInteger.optional() }).optional(),
   modelDiscovery: z.strictObject({ ttlMs: milliseconds.optional() }).optional(),
+  responses: z.strictObject({ maxBackgroundJobs: positiveInteger.optional(), cancelPollMs: positiveInteger.optional() }).optional(),
   demo: z.strictObject({ enabled: z.boolean().optional(), chunkDelayMs: milliseconds.optional() }).optional(),
   providers: z.record(z.string(), providerEntrySchema).optional(),
+  /** Adapter chains per provider and per model pattern (docs/configuration.md, "adapters"). */
+  adapters: adapterChainConfigSchema.optional(),
+  /** Field-cache rules per provider and raised bounds of declared ones (src/field-cache/resolve-field-cache-rules.ts). */
+  fieldCache: fieldCacheSettingsSchema.optional(),
   fallbackGroups: z
     .record(z.string().regex(groupNamePattern, { message: "a group name is letters, digits, '.', '_' or '-'" }), fallbackGroupSchema)
     .optional(),
@@ -69,6 +91,8 @@ export const configFileSchema = z.strictObject({
       strategies: z.record(z.string(), z.enum(selectionStrategies)).optional(),
       maxConcurrency: positiveInteger.optional(),
       maxRetries: z.number().int().nonnegative().optional(),
+      /** Per provider: quota groups, usage window, tiers, steering, caps, the exhausted-without-reset policy. */
+      providers: z.record(z.string(), rotationPoolSchema).optional(),
     })
     .optional(),
 });

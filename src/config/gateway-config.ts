@@ -1,6 +1,10 @@
+import type { AdapterChainConfig } from "../adapters/index.js";
+import type { FieldCacheSettings } from "../field-cache/index.js";
 import type { SelectionStrategy } from "../credentials/index.js";
+import type { RotationPoolConfig } from "./rotation-pool-schema.js";
 import type { Credential, ProviderRegistry } from "../providers/index.js";
 import type { FallbackGroup, ModelAlias } from "../routing/index.js";
+import type { StreamSettingsOverride } from "../streaming/index.js";
 
 /** pino's levels. */
 export const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -20,6 +24,10 @@ export interface GatewayConfig {
   proxyKeys: readonly Credential[];
   /** Environment entries first (they override file entries with the same pattern). */
   aliases: readonly ModelAlias[];
+  /** Adapter chains from switchyard.json's `adapters` section, applied after each provider's declared ones. */
+  adapters?: AdapterChainConfig;
+  /** switchyard.json's `fieldCache` section: extra rules, raised bounds of declared ones (never weaker). */
+  fieldCache?: FieldCacheSettings;
   /** Fallback groups (SWITCHYARD_FALLBACK_GROUPS first; it replaces file groups of the same name). */
   fallbackGroups: readonly FallbackGroup[];
   /** Provider for bare model names (SWITCHYARD_DEFAULT_PROVIDER); checked to be active. */
@@ -34,13 +42,32 @@ export interface GatewayConfig {
     /** SSE comment interval to the client while upstream is silent. */
     heartbeatMs: number;
   };
+  /**
+   * Stream behaviour beyond the timeouts (SWITCHYARD_STREAM_*, file `stream`) and per-provider overrides of every
+   * stream setting, timeouts included (`<NAME>_STREAM_*`, file `providers.<id>.stream`).
+   */
+  stream: {
+    cancelOnDisconnect: boolean;
+    reasoningVisible: boolean;
+    viaNonStream: boolean;
+    providers: Readonly<Record<string, StreamSettingsOverride>>;
+  };
   /** undici client settings. */
   upstream: { connectTimeoutMs: number; headersTimeoutMs: number; bodyTimeoutMs: number };
   limits: { bodyBytes: number; jsonDepth: number };
   logLevel: LogLevel;
   /** Write the transaction trace under the data directory (SWITCHYARD_TRACE=1). */
   trace: boolean;
+  /** Dump each failed upstream exchange under `<dataDir>/failures/` (SWITCHYARD_DUMP_FAILURES; default: as `trace`). */
+  dumpFailures: boolean;
+  /** Failure dump files kept, oldest deleted first (SWITCHYARD_MAX_FAILURE_DUMPS). */
+  maxFailureDumps: number;
   modelDiscovery: { ttlMs: number };
+  /**
+   * Background Responses jobs (SWITCHYARD_MAX_BACKGROUND_RESPONSES, SWITCHYARD_BACKGROUND_CANCEL_POLL_MS); only what
+   * was set, the Responses service holds the defaults (32 jobs per instance, a 1000 ms poll).
+   */
+  responses?: { maxBackgroundJobs?: number; cancelPollMs?: number };
   demo: { enabled?: boolean; chunkDelayMs: number };
   /** Credential rotation: strategy per provider (SWITCHYARD_ROTATION), limits per credential, same-credential retries. */
   rotation: {
@@ -50,6 +77,8 @@ export interface GatewayConfig {
     maxConcurrency: number;
     /** Same-credential retries of a transient failure (SWITCHYARD_MAX_RETRIES). */
     maxRetries: number;
+    /** Per provider pool settings (switchyard.json `rotation.providers`). */
+    pools: Readonly<Record<string, RotationPoolConfig>>;
   };
   /** Providers built from the file and the environment (the demo provider when none is configured). */
   providers: ProviderRegistry;
@@ -77,4 +106,5 @@ export const configDefaults = {
   rotationStrategy: "balanced",
   maxConcurrency: 8,
   maxRetries: 1,
+  maxFailureDumps: 100,
 } as const;

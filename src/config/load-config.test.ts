@@ -32,13 +32,16 @@ describe("loadConfig", () => {
       aliases: [],
       fallbackGroups: [],
       timeouts: { requestMs: 600_000, ttfbMs: 180_000, stallMs: 300_000, heartbeatMs: 15_000 },
+      stream: { cancelOnDisconnect: true, reasoningVisible: true, viaNonStream: false, providers: {} },
       upstream: { connectTimeoutMs: 10_000, headersTimeoutMs: 600_000, bodyTimeoutMs: 300_000 },
       limits: { bodyBytes: 33_554_432, jsonDepth: 256 },
       logLevel: "info",
       trace: false,
+      dumpFailures: false,
+      maxFailureDumps: 100,
       modelDiscovery: { ttlMs: 600_000 },
       demo: { chunkDelayMs: 15 },
-      rotation: { defaultStrategy: "balanced", strategies: {}, maxConcurrency: 8, maxRetries: 1 },
+      rotation: { defaultStrategy: "balanced", strategies: {}, maxConcurrency: 8, maxRetries: 1, pools: {} },
       providers: ["demo"],
       sources: {},
       warnings: [],
@@ -60,6 +63,8 @@ describe("loadConfig", () => {
       SWITCHYARD_CONNECT_TIMEOUT_MS: "50",
       SWITCHYARD_LOG_LEVEL: "DEBUG",
       SWITCHYARD_TRACE: "1",
+      SWITCHYARD_DUMP_FAILURES: "0",
+      SWITCHYARD_MAX_FAILURE_DUMPS: "7",
       SWITCHYARD_BODY_LIMIT_BYTES: "1024",
       SWITCHYARD_JSON_DEPTH_LIMIT: "32",
       SWITCHYARD_MODELS_TTL_MS: "0",
@@ -78,6 +83,8 @@ describe("loadConfig", () => {
       limits: { bodyBytes: 1024, jsonDepth: 32 },
       logLevel: "debug",
       trace: true,
+      dumpFailures: false,
+      maxFailureDumps: 7,
       modelDiscovery: { ttlMs: 0 },
       demo: { enabled: true, chunkDelayMs: 0 },
     });
@@ -132,6 +139,19 @@ describe("loadConfig", () => {
     ]);
     expect(config.providers.providers.map((provider) => provider.id)).toEqual(["groq", "ollama", "my-vllm"]);
     expect(config.providers.get("ollama")?.models).toEqual([{ id: "llama3:8b" }]);
+  });
+
+  it("dumps failures with the trace, alone when asked, and never when switched off", () => {
+    const dumps = (env: Record<string, string>, file?: object) => {
+      const config = load(env, file === undefined ? {} : { "/srv/gateway/switchyard.json": JSON.stringify(file) });
+      return [config.trace, config.dumpFailures, config.maxFailureDumps];
+    };
+    expect(dumps({ SWITCHYARD_TRACE: "1" })).toEqual([true, true, 100]);
+    expect(dumps({ SWITCHYARD_DUMP_FAILURES: "1" })).toEqual([false, true, 100]);
+    expect(dumps({ SWITCHYARD_TRACE: "1", SWITCHYARD_DUMP_FAILURES: "0" })).toEqual([true, false, 100]);
+    expect(dumps({}, { dumpFailures: true, maxFailureDumps: 20 })).toEqual([false, true, 20]);
+    expect(dumps({ SWITCHYARD_DUMP_FAILURES: "0", SWITCHYARD_MAX_FAILURE_DUMPS: "3" }, { dumpFailures: true })).toEqual([false, false, 3]);
+    expect(configError({ SWITCHYARD_MAX_FAILURE_DUMPS: "0" })).toContain("SWITCHYARD_MAX_FAILURE_DUMPS");
   });
 
   it("takes the file from SWITCHYARD_CONFIG (relative to cwd) and requires it to exist", () => {
@@ -208,7 +228,21 @@ describe("loadConfig", () => {
 
   it("reads rotation settings: a default strategy, per-provider strategies, limits; rejects unknown strategies", () => {
     const config = load({ SWITCHYARD_ROTATION: "sequential, openai=fair-cycle", SWITCHYARD_MAX_CONCURRENCY: "2", SWITCHYARD_MAX_RETRIES: "0" });
-    expect(config.rotation).toEqual({ defaultStrategy: "sequential", strategies: { openai: "fair-cycle" }, maxConcurrency: 2, maxRetries: 0 });
+    expect(config.rotation).toEqual({ defaultStrategy: "sequential", strategies: { openai: "fair-cycle" }, maxConcurrency: 2, maxRetries: 0, pools: {} });
     expect(() => load({ SWITCHYARD_ROTATION: "openai=round-robin" })).toThrow('SWITCHYARD_ROTATION: "round-robin" is not a strategy; use balanced, sequential, fair-cycle');
+  });
+
+  it("reads per-provider pool settings from rotation.providers and names a malformed field", () => {
+    const pool = {
+      quotaGroups: { "gemini-pro": ["gemini-2.5-pro*", "gemini-3-pro*"] },
+      window: { kind: "weekly", resetDayUtc: 1 },
+      tiers: { "gemini:0123456789": 2 },
+      caps: [{ models: "gemini-pro", limit: "80%", onHit: { cooldownMs: 60000 } }, { limit: "-100", knownLimit: 1000 }],
+      exhaustedWithoutReset: "disable",
+    };
+    const config = load({}, { "/srv/gateway/switchyard.json": JSON.stringify({ rotation: { providers: { gemini: pool } } }) });
+    expect(config.rotation.pools).toEqual({ gemini: pool });
+    const bad = JSON.stringify({ rotation: { providers: { gemini: { caps: [{ limit: "80 percent" }] } } } });
+    expect(() => load({}, { "/srv/gateway/switchyard.json": bad })).toThrow('rotation.providers.gemini.caps[0].limit: expected 500, "-100" or "80%"');
   });
 });

@@ -22,7 +22,8 @@ import {
 import { GatewayError } from "../unified/index.js";
 import { configFileSchema, describeConfigIssues, selectionStrategies, type ConfigFile } from "./config-file-schema.js";
 import { configDefaults, type GatewayConfig } from "./gateway-config.js";
-import { readSwitchyardEnvironment } from "./read-switchyard-environment.js";
+import { readStreamSettings } from "./read-stream-settings.js";
+import { readSwitchyardEnvironment, type SwitchyardEnvironment } from "./read-switchyard-environment.js";
 import { rejectConfigSecrets } from "./reject-config-secrets.js";
 
 /** Reads a file as UTF-8; undefined when it does not exist. */
@@ -105,12 +106,16 @@ export function loadConfig(options: LoadConfigOptions): GatewayConfig {
     );
   }
 
+  const streamWarnings: string[] = [];
+  const stream = readStreamSettings(variables, env, file, providers, streamWarnings);
   const warnings = [
     ...providers.warnings,
+    ...streamWarnings,
     ...variables.unknownVariables().map((name) => `${name} is not a Switchyard setting (typo?); see .env.example`),
     ...inactiveAliasTargets(aliases, providers),
     ...inactiveGroupTargets(fallbackGroups, providers),
   ];
+  const trace = variables.boolean("SWITCHYARD_TRACE") ?? file.trace ?? false;
 
   const config: GatewayConfig = {
     host: variables.string("SWITCHYARD_HOST") ?? file.host ?? configDefaults.host,
@@ -129,6 +134,7 @@ export function loadConfig(options: LoadConfigOptions): GatewayConfig {
       stallMs,
       heartbeatMs: variables.integer("SWITCHYARD_HEARTBEAT_MS", 0) ?? file.timeouts?.heartbeatMs ?? configDefaults.heartbeatMs,
     },
+    stream,
     upstream: {
       connectTimeoutMs: variables.integer("SWITCHYARD_CONNECT_TIMEOUT_MS", 1) ?? file.upstream?.connectTimeoutMs ?? configDefaults.connectTimeoutMs,
       // Headers may take as long as the whole request may; between body chunks, as long as a stream may stall.
@@ -140,7 +146,10 @@ export function loadConfig(options: LoadConfigOptions): GatewayConfig {
       jsonDepth: variables.integer("SWITCHYARD_JSON_DEPTH_LIMIT", 1) ?? file.limits?.jsonDepth ?? configDefaults.jsonDepthLimit,
     },
     logLevel: variables.logLevel("SWITCHYARD_LOG_LEVEL") ?? file.logLevel ?? configDefaults.logLevel,
-    trace: variables.boolean("SWITCHYARD_TRACE") ?? file.trace ?? false,
+    trace,
+    // Failures are dumped with the trace unless switched off, and on their own without it.
+    dumpFailures: variables.boolean("SWITCHYARD_DUMP_FAILURES") ?? file.dumpFailures ?? trace,
+    maxFailureDumps: variables.integer("SWITCHYARD_MAX_FAILURE_DUMPS", 1) ?? file.maxFailureDumps ?? configDefaults.maxFailureDumps,
     modelDiscovery: { ttlMs: variables.integer("SWITCHYARD_MODELS_TTL_MS", 0) ?? file.modelDiscovery?.ttlMs ?? configDefaults.modelsTtlMs },
     demo,
     rotation: readRotation(variables.string("SWITCHYARD_ROTATION"), file.rotation, {
@@ -152,6 +161,10 @@ export function loadConfig(options: LoadConfigOptions): GatewayConfig {
     warnings,
   };
   if (defaultProvider !== undefined) config.defaultProvider = defaultProvider;
+  const responses = readResponsesSettings(variables, file.responses);
+  if (responses !== undefined) config.responses = responses;
+  if (file.adapters !== undefined) config.adapters = file.adapters;
+  if (file.fieldCache !== undefined) config.fieldCache = file.fieldCache;
   return config;
 }
 
@@ -178,6 +191,7 @@ function readRotation(
     strategies,
     maxConcurrency: numbers.maxConcurrency ?? file?.maxConcurrency ?? configDefaults.maxConcurrency,
     maxRetries: numbers.maxRetries ?? file?.maxRetries ?? configDefaults.maxRetries,
+    pools: file?.providers ?? {},
   };
 }
 
@@ -262,4 +276,12 @@ function readFileFromDisk(path: string): string | undefined {
     if (typeof error === "object" && error !== null && (error as { code?: unknown }).code === "ENOENT") return undefined;
     throw new GatewayError("config", `${path}: cannot be read (${error instanceof Error ? error.message : String(error)})`, { cause: error });
   }
+}
+
+/** Background Responses settings; the environment wins, and only what was set is kept (defaults live in responses/). */
+function readResponsesSettings(variables: SwitchyardEnvironment, file: ConfigFile["responses"]): GatewayConfig["responses"] {
+  const maxBackgroundJobs = variables.integer("SWITCHYARD_MAX_BACKGROUND_RESPONSES", 1) ?? file?.maxBackgroundJobs;
+  const cancelPollMs = variables.integer("SWITCHYARD_BACKGROUND_CANCEL_POLL_MS", 1) ?? file?.cancelPollMs;
+  if (maxBackgroundJobs === undefined && cancelPollMs === undefined) return undefined;
+  return { ...(maxBackgroundJobs === undefined ? {} : { maxBackgroundJobs }), ...(cancelPollMs === undefined ? {} : { cancelPollMs }) };
 }

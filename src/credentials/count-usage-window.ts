@@ -15,12 +15,15 @@ export interface WindowUsage {
 export interface UsageCounter {
   record(credentialId: string, now: number): Promise<void>;
   read(credentialIds: readonly string[], now: number): Promise<Map<string, WindowUsage>>;
+  /** Start the count of `credentialId` over (a cap whose action is a fixed cooldown restarts its count after it). */
+  clear(credentialId: string, now: number): Promise<void>;
 }
 
 /**
  * Rolling windows use the sliding-window-counter estimate (current bucket plus the previous bucket weighted by how
  * much of it still overlaps the window): two keys per credential instead of one entry per request, which keeps the
- * store bounded at any request rate. Daily windows are fixed and reset at `resetHourUtc`.
+ * store bounded at any request rate. Calendar windows (daily, weekly, monthly) are fixed buckets; the provider
+ * window counts like a rolling hour here and is overridden by the provider's own figures where the pool has them.
  */
 export function createUsageCounter(provider: string, window: UsageWindow, store: StateStore): UsageCounter {
   const prefix = `usage:${encodeURIComponent(provider)}:`;
@@ -35,8 +38,13 @@ export function createUsageCounter(provider: string, window: UsageWindow, store:
     async record(credentialId, now) {
       const index = bucket.indexAt(now);
       // Rolling buckets live one extra window: the next window's estimate still reads them as "previous".
-      const expiresAt = bucket.endOf(index) + (window.kind === "rolling" ? bucket.lengthMs : 0);
+      const expiresAt = bucket.endOf(index) + (window.kind === "rolling" || window.kind === "provider" ? bucket.lengthMs : 0);
       await store.increment(keyOf(credentialId, index), 1, { expiresAt });
+    },
+
+    async clear(credentialId, now) {
+      const index = bucket.indexAt(now);
+      await Promise.all([store.delete(keyOf(credentialId, index)), store.delete(keyOf(credentialId, index - 1))]);
     },
 
     async read(credentialIds, now) {
@@ -46,7 +54,7 @@ export function createUsageCounter(provider: string, window: UsageWindow, store:
         credentialIds.map(async (credentialId) => {
           const current = await numberAt(keyOf(credentialId, index));
           let count = current;
-          if (window.kind === "rolling") {
+          if (window.kind === "rolling" || window.kind === "provider") {
             const previous = await numberAt(keyOf(credentialId, index - 1));
             const overlap = 1 - (now - bucket.startOf(index)) / bucket.lengthMs;
             count = current + previous * overlap;
@@ -82,6 +90,39 @@ function bucketing(window: UsageWindow): Bucketing {
         endOf: (index) => (index + 1) * dayMs + offset,
       };
     }
+    case "weekly": {
+      const weekMs = 7 * dayMs;
+      const day = window.resetDayUtc ?? 1;
+      if (!(Number.isInteger(day) && day >= 0 && day <= 6)) throw new GatewayError("config", `weekly usage window resetDayUtc must be 0-6, got ${day}`);
+      // 1970-01-01 was a Thursday (day 4): shift the epoch to the first reset instant on or after it.
+      const offset = ((day - 4 + 7) % 7) * dayMs + (window.resetHourUtc ?? 0) * 3_600_000;
+      return {
+        lengthMs: weekMs,
+        indexAt: (now) => Math.floor((now - offset) / weekMs),
+        startOf: (index) => index * weekMs + offset,
+        endOf: (index) => (index + 1) * weekMs + offset,
+      };
+    }
+    case "monthly": {
+      const dayOfMonth = window.resetDayOfMonth ?? 1;
+      // Up to 28 so that every month has the reset day.
+      if (!(Number.isInteger(dayOfMonth) && dayOfMonth >= 1 && dayOfMonth <= 28)) throw new GatewayError("config", `monthly usage window resetDayOfMonth must be 1-28, got ${dayOfMonth}`);
+      const hour = window.resetHourUtc ?? 0;
+      const startOf = (index: number): number => Date.UTC(Math.floor(index / 12), ((index % 12) + 12) % 12, dayOfMonth, hour);
+      return {
+        // Months differ in length; only rolling windows use lengthMs.
+        lengthMs: 30 * dayMs,
+        indexAt: (now) => {
+          const date = new Date(now);
+          const index = date.getUTCFullYear() * 12 + date.getUTCMonth();
+          return now < startOf(index) ? index - 1 : index;
+        },
+        startOf,
+        endOf: (index) => startOf(index + 1),
+      };
+    }
+    case "provider":
+      return bucketing({ kind: "rolling", durationMs: 3_600_000 });
     default: {
       const unreachable: never = window;
       throw new GatewayError("config", `unknown usage window ${JSON.stringify(unreachable)}`);

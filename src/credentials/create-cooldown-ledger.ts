@@ -5,9 +5,10 @@ import type { CooldownRecord, CooldownScope } from "./credential-pool-settings.j
 
 const cooldownRecordSchema = z.object({
   provider: z.string(),
-  scope: z.enum(["credential", "credential-model", "model", "provider"]),
+  scope: z.enum(["credential", "credential-model", "credential-group", "model", "provider"]),
   credentialId: z.string().optional(),
   model: z.string().optional(),
+  group: z.string().optional(),
   since: z.number(),
   until: z.number(),
   code: z.enum(gatewayErrorCodes),
@@ -20,6 +21,7 @@ export interface CooldownTarget {
   scope: CooldownScope;
   credentialId?: string;
   model?: string;
+  group?: string;
 }
 
 /** The cooldown that blocks one credential for one model right now, if any (the longest of the scopes that apply). */
@@ -31,8 +33,8 @@ export interface CooldownLedger {
   extend(target: CooldownTarget, until: number, code: GatewayErrorCode, now: number): Promise<CooldownRecord>;
   /** Remove the cooldowns of `targets` set before `before` (newer ones are newer evidence and stay). */
   clearOlderThan(targets: CooldownTarget[], before: number): Promise<void>;
-  /** For each credential id, what blocks it for `model` now. */
-  blocksFor(credentialIds: readonly string[], model: string): Promise<Map<string, CredentialBlock>>;
+  /** For each credential id, what blocks it for `model` (of quota `group`, when it belongs to one) now. */
+  blocksFor(credentialIds: readonly string[], model: string, group?: string): Promise<Map<string, CredentialBlock>>;
   disable(credentialId: string, code: GatewayErrorCode, now: number): Promise<void>;
   /** Every active cooldown of the provider. */
   list(): Promise<CooldownRecord[]>;
@@ -43,7 +45,7 @@ export interface CooldownLedger {
 /** Bounded retries of the extend loop; contention on one key is a handful of writers at most. */
 const maxCompareAndSetAttempts = 16;
 
-/** The ledger of `provider` over `store`. Keys: `cooldown:<provider>:<scope>[:<credential>][:<model>]`, segments URI-encoded. */
+/** The ledger of `provider` over `store`. Keys: `cooldown:<provider>:<scope>[:<credential>][:<model> | :<group>]`, segments URI-encoded. */
 export function createCooldownLedger(provider: string, store: StateStore): CooldownLedger {
   const prefix = `cooldown:${encodeURIComponent(provider)}:`;
   const disabledPrefix = `disabled:${encodeURIComponent(provider)}:`;
@@ -55,6 +57,9 @@ export function createCooldownLedger(provider: string, store: StateStore): Coold
         break;
       case "credential-model":
         segments.push(requireField(target.credentialId, "credentialId"), requireField(target.model, "model"));
+        break;
+      case "credential-group":
+        segments.push(requireField(target.credentialId, "credentialId"), requireField(target.group, "group"));
         break;
       case "model":
         segments.push(requireField(target.model, "model"));
@@ -84,7 +89,8 @@ export function createCooldownLedger(provider: string, store: StateStore): Coold
         if (existing !== undefined && existing.until >= until) return existing;
         const record: CooldownRecord = { provider, scope: target.scope, since: now, until, code };
         if (target.credentialId !== undefined && target.scope !== "model" && target.scope !== "provider") record.credentialId = target.credentialId;
-        if (target.model !== undefined && target.scope !== "credential" && target.scope !== "provider") record.model = target.model;
+        if (target.model !== undefined && (target.scope === "credential-model" || target.scope === "model")) record.model = target.model;
+        if (target.group !== undefined && target.scope === "credential-group") record.group = target.group;
         if (await store.compareAndSet(key, current, toJson(record), { ttlMs: until - now })) return record;
       }
       throw new GatewayError("internal", `cooldown ${key} kept changing under ${maxCompareAndSetAttempts} attempts`);
@@ -102,7 +108,7 @@ export function createCooldownLedger(provider: string, store: StateStore): Coold
       );
     },
 
-    async blocksFor(credentialIds, model) {
+    async blocksFor(credentialIds, model, group) {
       const [providerWide, modelWide] = await Promise.all([
         store.get(keyOf({ scope: "provider" })).then(readRecord),
         store.get(keyOf({ scope: "model", model })).then(readRecord),
@@ -110,17 +116,18 @@ export function createCooldownLedger(provider: string, store: StateStore): Coold
       const blocks = new Map<string, CredentialBlock>();
       await Promise.all(
         credentialIds.map(async (credentialId) => {
-          const [disabled, credentialWide, credentialModel] = await Promise.all([
+          const [disabled, credentialWide, credentialModel, credentialGroup] = await Promise.all([
             store.get(disabledPrefix + encodeURIComponent(credentialId)),
             store.get(keyOf({ scope: "credential", credentialId })).then(readRecord),
             store.get(keyOf({ scope: "credential-model", credentialId, model })).then(readRecord),
+            group === undefined ? undefined : store.get(keyOf({ scope: "credential-group", credentialId, group })).then(readRecord),
           ]);
           const disabledRecord = disabled === undefined ? undefined : disabledRecordSchema.safeParse(disabled);
           if (disabledRecord?.success === true) {
             blocks.set(credentialId, { kind: "disabled", code: disabledRecord.data.code });
             return;
           }
-          const longest = [providerWide, modelWide, credentialWide, credentialModel].reduce<CooldownRecord | undefined>(
+          const longest = [providerWide, modelWide, credentialWide, credentialModel, credentialGroup].reduce<CooldownRecord | undefined>(
             (best, record) => (record !== undefined && (best === undefined || record.until > best.until) ? record : best),
             undefined,
           );
@@ -166,5 +173,6 @@ function stripUndefined(record: z.infer<typeof cooldownRecordSchema>): CooldownR
   const result: CooldownRecord = { provider: record.provider, scope: record.scope, since: record.since, until: record.until, code: record.code };
   if (record.credentialId !== undefined) result.credentialId = record.credentialId;
   if (record.model !== undefined) result.model = record.model;
+  if (record.group !== undefined) result.group = record.group;
   return result;
 }

@@ -1,11 +1,16 @@
 import { z } from "zod";
-import type { Credential } from "../providers/index.js";
+import type { Credential, RateLimitInfo } from "../providers/index.js";
 import type { StateStore } from "../state/index.js";
 import { GatewayError } from "../unified/index.js";
 import { computeBackoffDelay } from "./compute-backoff-delay.js";
 import { createCooldownLedger, type CooldownTarget, type CredentialBlock } from "./create-cooldown-ledger.js";
 import { createSessionAffinity } from "./create-session-affinity.js";
 import { createUsageCounter } from "./count-usage-window.js";
+import { createProbeTracker } from "./create-probe-tracker.js";
+import { createCooldownTargets } from "./map-cooldown-targets.js";
+import { createQuotaGroupMatcher } from "./match-quota-group.js";
+import { compileUsageCaps, type UsageCap } from "./resolve-usage-cap.js";
+import { createRateLimitSteering } from "./track-rate-limit-steering.js";
 import type {
   AcquireResult,
   CooldownRecord,
@@ -14,14 +19,24 @@ import type {
   CredentialStatus,
   LeaseOutcome,
   PoolEnvironment,
+  RecentError,
   ReleaseResult,
+  SessionEvidenceKey,
 } from "./credential-pool-settings.js";
 import { selectCredential, type SelectionCandidate } from "./select-credential.js";
 
 /** One provider's pool: leases, outcomes, cooldowns and status. */
 export interface CredentialPool {
   readonly provider: string;
-  acquire(request: { model: string; sessionKey?: string }): Promise<AcquireResult>;
+  /**
+   * `sessionKeys`: session evidence, strongest first; the first one bound (or a credential of this pool named directly)
+   * decides, unless `followSession` is false, and all keys get bound. `excludeIds`: credentials this request must not get (it already failed on them).
+   */
+  acquire(request: { model: string; sessionKey?: string; sessionKeys?: readonly SessionEvidenceKey[]; followSession?: boolean; excludeIds?: readonly string[] }): Promise<AcquireResult>;
+  /** Remaining-quota headers of a response (success or not) through `credentialId` for `model`: steers selection. */
+  observeRateLimit(credentialId: string, model: string, info: RateLimitInfo): void;
+  /** A failed attempt through `credentialId`, for status (class, status and time only). */
+  recordError(credentialId: string, error: { code: RecentError["code"]; status?: number }): void;
   listCooldowns(): Promise<CooldownRecord[]>;
   /** Clear cooldowns, failure history and the disabled mark of one credential, or of the whole provider. */
   reset(credentialId?: string): Promise<number>;
@@ -39,6 +54,7 @@ interface PoolMember {
 
 const rotationStateSchema = z.object({ stickyId: z.string().optional(), usedInCycle: z.array(z.string()), cycleStartedAt: z.number() });
 const failureHistoryMs = 15 * 60_000;
+const recentErrorCount = 10;
 
 /**
  * Build the pool of `settings.provider`. In-flight counts live in this process only (a lease dies with its
@@ -69,9 +85,19 @@ export function createCredentialPool(settings: CredentialPoolSettings, store: St
   const usage = createUsageCounter(provider, settings.window ?? { kind: "rolling", durationMs: 3_600_000 }, store);
   const affinity = createSessionAffinity(provider, { ttlMs: settings.affinity?.ttlMs ?? 3_600_000, maxEntries: settings.affinity?.maxEntries ?? 10_000 }, store);
   const inFlight = new Map<string, number>(ids.map((id) => [id, 0]));
+  const groupOf = createQuotaGroupMatcher(settings.quotaGroups);
+  const steering = createRateLimitSteering({ requests: settings.steering?.requests ?? 0, tokens: settings.steering?.tokens ?? 0 });
+  const probes = createProbeTracker();
+  const caps = compileUsageCaps(settings.caps);
+  const windowKind = (settings.window ?? { kind: "rolling", durationMs: 3_600_000 }).kind;
+  // Caps count per credential and quota key in their own counter: a fixed-cooldown cap restarts it without touching
+  // the counts `balanced` reads.
+  const capUsage = caps.length === 0 ? undefined : createUsageCounter(`${provider}#caps`, settings.window ?? { kind: "rolling", durationMs: 3_600_000 }, store);
+  const recentErrors = new Map<string, RecentError[]>(ids.map((id) => [id, []]));
+  const capKeyOf = (credentialId: string, cap: UsageCap, quotaKey: string): string => `${credentialId}|${cap.models === undefined ? "*" : quotaKey}`;
   const rotationKey = `rotation:${encodeURIComponent(provider)}`;
   const failureKey = (target: CooldownTarget): string =>
-    `failures:${encodeURIComponent(provider)}:${target.scope}:${encodeURIComponent(target.credentialId ?? "")}:${encodeURIComponent(target.model ?? "")}`;
+    `failures:${encodeURIComponent(provider)}:${target.scope}:${encodeURIComponent(target.credentialId ?? "")}:${encodeURIComponent(target.model ?? target.group ?? "")}`;
 
   // Rotation state is authoritative in memory (read once, written through) so concurrent acquires never race on it.
   let rotation: RotationState = { usedInCycle: [], cycleStartedAt: environment.now() };
@@ -82,17 +108,19 @@ export function createCredentialPool(settings: CredentialPoolSettings, store: St
     isHydrated = true;
   });
 
-  const targetsOf = (credentialId: string, model: string): CooldownTarget[] => [
-    { scope: "credential", credentialId },
-    { scope: "credential-model", credentialId, model },
-    { scope: "model", model },
-    { scope: "provider" },
-  ];
+  const { targetsOf, failureTargetOf, probeKeysOf, probeKeyOfTarget } = createCooldownTargets(groupOf);
+  const coolDown = async (target: CooldownTarget, durationMs: number, code: CooldownRecord["code"], now: number): Promise<CooldownRecord> => {
+    const record = await ledger.extend(target, now + Math.min(Math.max(0, durationMs), maxCooldownMs), code, now);
+    const probeKey = probeKeyOfTarget(target);
+    if (probeKey !== undefined && target.credentialId !== undefined) probes.cooled(probeKey, target.credentialId);
+    return record;
+  };
 
-  const release = async (member: PoolMember, model: string, acquiredAt: number, outcome: LeaseOutcome): Promise<ReleaseResult> => {
+  const release = async (member: PoolMember, model: string, acquiredAt: number, isProbe: boolean, outcome: LeaseOutcome): Promise<ReleaseResult> => {
     const credentialId = member.credential.id;
     inFlight.set(credentialId, Math.max(0, (inFlight.get(credentialId) ?? 1) - 1));
     const now = environment.now();
+    if (isProbe) probes.finishProbe(probeKeysOf(credentialId, model), outcome.kind === "success");
     switch (outcome.kind) {
       case "success": {
         const targets = targetsOf(credentialId, model);
@@ -101,11 +129,21 @@ export function createCredentialPool(settings: CredentialPoolSettings, store: St
         return {};
       }
       case "failure": {
-        const target = targetsOf(credentialId, model).find((candidate) => candidate.scope === outcome.scope) ?? { scope: outcome.scope };
+        const target = failureTargetOf(credentialId, model, outcome.scope);
+        if (outcome.code === "quota_exhausted" && outcome.cooldownMs === undefined) {
+          const policy = settings.exhaustedWithoutReset ?? { kind: "cooldown" };
+          if (policy.kind === "warn") return { warning: "quota exhausted without a reset time; policy warn: not cooling" };
+          if (policy.kind === "disable") {
+            await ledger.disable(credentialId, outcome.code, now);
+            return { disabled: true };
+          }
+          if (policy.ms !== undefined) return { cooldown: await coolDown(target, policy.ms, outcome.code, now) };
+        }
         const failures = await store.increment(failureKey(target), 1, { windowMs: failureHistoryMs });
-        const duration = outcome.cooldownMs ?? computeBackoffDelay(failures.value, backoff, environment.random);
-        const until = now + Math.min(Math.max(0, duration), maxCooldownMs);
-        return { cooldown: await ledger.extend(target, until, outcome.code, now) };
+        const backoffMs = computeBackoffDelay(failures.value, backoff, environment.random);
+        // A failed probe re-cools at least for the next (longer) backoff step, even when the provider named a shorter wait.
+        const duration = isProbe ? Math.max(outcome.cooldownMs ?? 0, backoffMs) : (outcome.cooldownMs ?? backoffMs);
+        return { cooldown: await coolDown(target, duration, outcome.code, now) };
       }
       case "disable":
         await ledger.disable(credentialId, outcome.code, now);
@@ -119,8 +157,9 @@ export function createCredentialPool(settings: CredentialPoolSettings, store: St
     }
   };
 
-  const issueLease = (member: PoolMember, model: string, acquiredAt: number): CredentialLease => {
+  const issueLease = (member: PoolMember, model: string, acquiredAt: number, isProbe: boolean): CredentialLease => {
     inFlight.set(member.credential.id, (inFlight.get(member.credential.id) ?? 0) + 1);
+    if (isProbe) probes.startProbe(probeKeysOf(member.credential.id, model));
     let released = false;
     return {
       provider,
@@ -128,44 +167,119 @@ export function createCredentialPool(settings: CredentialPoolSettings, store: St
       credential: member.credential,
       tier: member.tier,
       acquiredAt,
+      isProbe,
       release: async (outcome) => {
         if (released) return {};
         released = true;
-        return release(member, model, acquiredAt, outcome);
+        return release(member, model, acquiredAt, isProbe, outcome);
       },
     };
   };
 
-  const healthOf = (member: PoolMember, block: CredentialBlock | undefined, windowUsage: number, resetsAt: number): CredentialStatus["state"] => {
+  const healthOf = (member: PoolMember, block: CredentialBlock | undefined, capped: number | undefined, probe: "free" | "probe" | "probing"): CredentialStatus["state"] => {
     if (block?.kind === "disabled") return { kind: "disabled", code: block.code };
     if (block?.kind === "cooling") return { kind: "cooling", until: block.record.until, scope: block.record.scope, code: block.record.code };
-    if (member.windowCap !== undefined && windowUsage >= member.windowCap) return { kind: "capped", until: resetsAt };
+    if (capped !== undefined) return { kind: "capped", until: capped };
+    if (probe === "probing") return { kind: "probing" };
     return (inFlight.get(member.credential.id) ?? 0) >= member.maxConcurrency ? { kind: "busy" } : { kind: "ready" };
+  };
+
+  /** The caps that count this credential's requests for `model`, with the counter key of each. */
+  const capsFor = (member: PoolMember, model: string, group: string | undefined): Array<{ cap: UsageCap; key: string }> =>
+    caps
+      .filter((cap) => (cap.tier === undefined || cap.tier === member.tier) && cap.matches(model, group))
+      .map((cap) => ({ cap, key: capKeyOf(member.credential.id, cap, group ?? model) }));
+
+  /**
+   * When the credential is capped for `model`, until when. The window cap and custom caps count here; with the
+   * provider window the provider's own used/reset figures count. A cap whose action is a fixed cooldown cools the
+   * credential (for the group, else whole) and restarts its count instead.
+   */
+  const cappedUntil = async (
+    member: PoolMember,
+    model: string,
+    group: string | undefined,
+    windowUsage: { count: number; resetsAt: number },
+    capCounts: Map<string, { count: number; resetsAt: number }>,
+    now: number,
+    /** False for status: report caps resting until a reset, but take no action. */
+    act = true,
+  ): Promise<{ until: number } | { cooldown: CooldownRecord } | undefined> => {
+    const id = member.credential.id;
+    const evidence = steering.read(id, group ?? model, now);
+    const providerUsage = windowKind === "provider" ? evidence?.providerUsage : undefined;
+    const windowFigures = providerUsage === undefined ? windowUsage : { count: providerUsage.used, resetsAt: providerUsage.resetsAt };
+    if (member.windowCap !== undefined && windowFigures.count >= member.windowCap) return { until: windowFigures.resetsAt };
+    for (const { cap, key } of capsFor(member, model, group)) {
+      const counted = providerUsage === undefined ? (capCounts.get(key) ?? { count: 0, resetsAt: now }) : windowFigures;
+      const limit = cap.resolve(evidence?.requestLimit);
+      if (limit === undefined || counted.count < limit) continue;
+      if (cap.onHit.kind === "until-reset") return { until: counted.resetsAt };
+      if (!act) continue;
+      const target: CooldownTarget = group === undefined ? { scope: "credential", credentialId: id } : { scope: "credential-group", credentialId: id, group };
+      const cooldown = await coolDown(target, cap.onHit.ms, "quota_exhausted", now);
+      await capUsage?.clear(key, now);
+      return { cooldown };
+    }
+    return undefined;
+  };
+
+  const readCapCounts = (model: string, group: string | undefined, now: number): Promise<Map<string, { count: number; resetsAt: number }>> => {
+    const capKeys = capUsage === undefined ? [] : [...new Set(members.flatMap((member) => capsFor(member, model, group).map((entry) => entry.key)))];
+    return capUsage === undefined || capKeys.length === 0 ? Promise.resolve(new Map()) : capUsage.read(capKeys, now);
+  };
+
+  const lookupAffinity = async (sessionKeys: readonly SessionEvidenceKey[], now: number): Promise<string | undefined> => {
+    for (const key of sessionKeys) {
+      if (typeof key !== "string") {
+        // Named directly (it served the Responses parent): decisive when it is one of ours, else no evidence here.
+        if (key.provider === provider && ids.includes(key.credentialId)) return key.credentialId;
+        continue;
+      }
+      const bound = await affinity.lookup(key, now);
+      if (bound !== undefined) return bound;
+    }
+    return undefined;
   };
 
   return {
     provider,
 
-    async acquire({ model, sessionKey }) {
+    async acquire({ model, sessionKey, sessionKeys: givenKeys, followSession, excludeIds }) {
       if (members.length === 0) return { kind: "unavailable", reason: "empty" };
       // Awaiting a settled promise still costs a turn of the microtask queue on every request.
       if (!isHydrated) await hydrated;
       const now = environment.now();
-      const [blocks, windowUsage, affinityId] = await Promise.all([
-        ledger.blocksFor(ids, model),
+      const sessionKeys = givenKeys ?? (sessionKey === undefined ? [] : [sessionKey]);
+      const group = groupOf(model);
+      const [blocks, windowUsage, capCounts, affinityId] = await Promise.all([
+        ledger.blocksFor(ids, model, group),
         usage.read(ids, now),
-        sessionKey === undefined ? Promise.resolve(undefined) : affinity.lookup(sessionKey, now),
+        readCapCounts(model, group, now),
+        sessionKeys.length === 0 || followSession === false ? Promise.resolve(undefined) : lookupAffinity(sessionKeys, now),
       ]);
-      // From here on no await until the lease is issued: in-flight counts cannot change under this decision.
-      const states = members.map((member) => {
-        const used = windowUsage.get(member.credential.id) ?? { count: 0, resetsAt: now };
-        return { member, usage: used.count, state: healthOf(member, blocks.get(member.credential.id), used.count, used.resetsAt) };
+      const caps = await Promise.all(
+        members.map((member) => cappedUntil(member, model, group, windowUsage.get(member.credential.id) ?? { count: 0, resetsAt: now }, capCounts, now)),
+      );
+      // From here on no await until the lease is issued: in-flight counts and probes cannot change under this decision.
+      const states = members.map((member, index) => {
+        const id = member.credential.id;
+        const capped = caps[index];
+        const block: CredentialBlock | undefined = capped !== undefined && "cooldown" in capped ? { kind: "cooling", record: capped.cooldown } : blocks.get(id);
+        const probe = probes.stateOf(probeKeysOf(id, model));
+        const steered = steering.read(id, group ?? model, now)?.steeredUntil !== undefined;
+        const state = healthOf(member, block, capped !== undefined && "until" in capped ? capped.until : undefined, probe);
+        return { member, usage: windowUsage.get(id)?.count ?? 0, state, probe, steered };
       });
-      const ready = states.filter((entry) => entry.state.kind === "ready");
+      // Excluded (this request already failed on them transiently) count as not there for this decision.
+      const ready = states.filter((entry) => entry.state.kind === "ready" && excludeIds?.includes(entry.member.credential.id) !== true);
       if (ready.length === 0) return waitFor(states.map((entry) => entry.state), now, settings.busyWaitMs ?? 50);
+      // Remaining-quota headers said these are (nearly) out until their reset: use them only when nothing else is ready.
+      const unsteered = ready.filter((entry) => !entry.steered);
+      const usable = unsteered.length > 0 ? unsteered : ready;
 
       if (cycleExpired(rotation.cycleStartedAt, now, settings.cycleDurationMs)) rotation = { ...rotation, usedInCycle: [], cycleStartedAt: now };
-      const candidates: SelectionCandidate[] = ready.map(({ member, usage: count }) => ({
+      const candidates: SelectionCandidate[] = usable.map(({ member, usage: count }) => ({
         id: member.credential.id,
         order: member.order,
         tier: member.tier,
@@ -181,9 +295,10 @@ export function createCredentialPool(settings: CredentialPoolSettings, store: St
         usedInCycle: new Set(rotation.usedInCycle),
         ...(affinityId === undefined ? {} : { affinityId }),
       });
-      const chosen = members.find((member) => member.credential.id === selection.id);
-      if (chosen === undefined) throw new GatewayError("internal", `selection returned unknown credential ${selection.id}`);
-      const lease = issueLease(chosen, model, now);
+      const chosenState = usable.find((entry) => entry.member.credential.id === selection.id);
+      if (chosenState === undefined) throw new GatewayError("internal", `selection returned unknown credential ${selection.id}`);
+      const chosen = chosenState.member;
+      const lease = issueLease(chosen, model, now, chosenState.probe === "probe");
 
       const stickyState = states.find((entry) => entry.member.credential.id === rotation.stickyId)?.state.kind;
       // A sequential pool moves on only when its credential is unhealthy, not when it is merely busy.
@@ -195,12 +310,26 @@ export function createCredentialPool(settings: CredentialPoolSettings, store: St
       };
       rotation = nextRotation;
       const boundHealthy = affinityId !== undefined && states.some((entry) => entry.member.credential.id === affinityId && (entry.state.kind === "ready" || entry.state.kind === "busy"));
+      const boundId = boundHealthy && affinityId !== undefined ? affinityId : selection.id;
       await Promise.all([
         usage.record(selection.id, now),
+        ...capsFor(chosen, model, group).map((entry) => capUsage?.record(entry.key, now)),
         store.set(rotationKey, nextRotation),
-        sessionKey === undefined ? Promise.resolve() : affinity.bind(sessionKey, boundHealthy && affinityId !== undefined ? affinityId : selection.id, now),
+        // A first turn known only by its content binds in memory: the next turn finds it, a restart need not.
+        ...sessionKeys.map((key) => (typeof key === "string" ? affinity.bind(key, boundId, now, followSession !== false) : undefined)),
       ]);
       return { kind: "lease", lease };
+    },
+
+    observeRateLimit(credentialId, model, info) {
+      steering.observe(credentialId, groupOf(model) ?? model, info, environment.now());
+    },
+
+    recordError(credentialId, error) {
+      const list = recentErrors.get(credentialId);
+      if (list === undefined) return;
+      list.push({ code: error.code, ...(error.status === undefined ? {} : { status: error.status }), at: environment.now() });
+      if (list.length > recentErrorCount) list.splice(0, list.length - recentErrorCount);
     },
 
     listCooldowns: () => ledger.list(),
@@ -209,21 +338,30 @@ export function createCredentialPool(settings: CredentialPoolSettings, store: St
       const failures = await store.list(`failures:${encodeURIComponent(provider)}:`);
       const mine = credentialId === undefined ? failures : failures.filter((entry) => entry.key.includes(`:${encodeURIComponent(credentialId)}:`));
       await Promise.all(mine.map((entry) => store.delete(entry.key)));
+      probes.forget(credentialId);
+      steering.forget(credentialId);
       return ledger.reset(credentialId);
     },
 
     async status(model) {
       const now = environment.now();
-      const [blocks, windowUsage] = await Promise.all([ledger.blocksFor(ids, model), usage.read(ids, now)]);
-      return members.map((member) => {
+      const group = groupOf(model);
+      const [blocks, windowUsage, capCounts] = await Promise.all([ledger.blocksFor(ids, model, group), usage.read(ids, now), readCapCounts(model, group, now)]);
+      const caps = await Promise.all(
+        members.map((member) => cappedUntil(member, model, group, windowUsage.get(member.credential.id) ?? { count: 0, resetsAt: now }, capCounts, now, false)),
+      );
+      return members.map((member, index) => {
         const used = windowUsage.get(member.credential.id) ?? { count: 0, resetsAt: now };
+        const cap = caps[index];
+        const capped = cap !== undefined && "until" in cap ? cap.until : undefined;
         return {
           credentialId: member.credential.id,
           tier: member.tier,
           inFlight: inFlight.get(member.credential.id) ?? 0,
           maxConcurrency: member.maxConcurrency,
           windowUsage: used.count,
-          state: healthOf(member, blocks.get(member.credential.id), used.count, used.resetsAt),
+          recentErrors: [...(recentErrors.get(member.credential.id) ?? [])],
+          state: healthOf(member, blocks.get(member.credential.id), capped, probes.stateOf(probeKeysOf(member.credential.id, model))),
         };
       });
     },
@@ -238,7 +376,8 @@ function cycleExpired(startedAt: number, now: number, durationMs: number | undef
 
 /** No credential is ready: say how long until one could be (busy beats cooling: a slot frees up soonest). */
 function waitFor(states: ReadonlyArray<CredentialStatus["state"]>, now: number, busyWaitMs: number): AcquireResult {
-  if (states.some((state) => state.kind === "busy")) return { kind: "wait", waitMs: busyWaitMs, reason: "busy" };
+  // A probe in flight answers soon, like a busy slot: poll for it rather than wait for a cooldown.
+  if (states.some((state) => state.kind === "busy" || state.kind === "probing")) return { kind: "wait", waitMs: busyWaitMs, reason: "busy" };
   let earliest: { until: number; reason: "cooling" | "capped" } | undefined;
   for (const state of states) {
     if ((state.kind === "cooling" || state.kind === "capped") && (earliest === undefined || state.until < earliest.until)) {

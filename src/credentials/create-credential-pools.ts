@@ -8,6 +8,8 @@ export interface AcquireRequest {
   provider: string;
   model: string;
   sessionKey?: string;
+  /** Session evidence, strongest first (explicit key, then content evidence); overrides `sessionKey`. */
+  sessionKeys?: readonly string[];
 }
 
 /** Every provider's pool behind one `acquire`. */
@@ -41,6 +43,9 @@ export function createCredentialPools(options: CredentialPoolsOptions): Credenti
   return {
     providers: [...pools.keys()],
     pool,
-    acquire: (request) => pool(request.provider).acquire(request.sessionKey === undefined ? { model: request.model } : { model: request.model, sessionKey: request.sessionKey }),
+    acquire: (request) => {
+      const sessionKeys = request.sessionKeys ?? (request.sessionKey === undefined ? undefined : [request.sessionKey]);
+      return pool(request.provider).acquire(sessionKeys === undefined ? { model: request.model } : { model: request.model, sessionKeys });
+    },
   };
 }

@@ -1,14 +1,30 @@
 import type { Credential } from "../providers/index.js";
 import type { GatewayErrorCode } from "../unified/index.js";
+import type { UsageCapSettings } from "./resolve-usage-cap.js";
+import type { SteeringThresholds } from "./track-rate-limit-steering.js";
 
 /** How a pool picks among the credentials of its best tier. */
 export type SelectionStrategy = "balanced" | "sequential" | "fair-cycle";
 
-/** The usage window a pool counts requests in (for `balanced` and for caps). */
-export type UsageWindow = { kind: "rolling"; durationMs: number } | { kind: "daily"; resetHourUtc?: number };
+/**
+ * The usage window a pool counts requests in (for `balanced` and for caps). Calendar windows reset at a UTC hour:
+ * daily; weekly on a weekday (0 = Sunday, default 1 = Monday); monthly on a day of the month (1–28, default 1).
+ * `provider`: the provider's own window, its usage and reset read from its rate-limit headers (until a response
+ * has said, a rolling hour counted here stands in).
+ */
+export type UsageWindow =
+  | { kind: "rolling"; durationMs: number }
+  | { kind: "daily"; resetHourUtc?: number }
+  | { kind: "weekly"; resetDayUtc?: number; resetHourUtc?: number }
+  | { kind: "monthly"; resetDayOfMonth?: number; resetHourUtc?: number }
+  | { kind: "provider" };
 
-/** Where a cooldown applies: one credential, one credential for one model, one model on every credential, or the whole provider. */
-export type CooldownScope = "credential" | "credential-model" | "model" | "provider";
+/**
+ * Where a cooldown applies: one credential, one credential for one model, one credential for one quota group (the
+ * models sharing a quota; for a model outside every group, the credential's own quota, i.e. the whole credential),
+ * one model on every credential, or the whole provider.
+ */
+export type CooldownScope = "credential" | "credential-model" | "credential-group" | "model" | "provider";
 
 /** One credential in a pool and its limits. */
 export interface PooledCredentialSettings {
@@ -43,6 +59,24 @@ export interface CredentialPoolSettings {
   maxCooldownMs?: number;
   /** What `acquire` says to wait when every healthy credential is at its max concurrency. Default 50 ms. */
   busyWaitMs?: number;
+  /** Models sharing one quota (`{ "gemini-pro": ["gemini-2.5-pro*", "gemini-3-pro*"] }`): they share caps and cooldowns. */
+  quotaGroups?: Readonly<Record<string, readonly string[]>>;
+  /** Remaining-quota thresholds (from rate-limit headers) at or below which a credential is avoided until the reset. */
+  steering?: Partial<SteeringThresholds>;
+  /** Custom caps per tier and model or quota group. */
+  caps?: readonly UsageCapSettings[];
+  /** A quota exhausted with no reset time given: warn only, cool down (`ms`, else backoff), or disable the credential. Default cooldown. */
+  exhaustedWithoutReset?: ExhaustedWithoutResetPolicy;
+}
+
+/** What to do about `quota_exhausted` when the provider gave no reset time. */
+export type ExhaustedWithoutResetPolicy = { kind: "warn" } | { kind: "cooldown"; ms?: number } | { kind: "disable" };
+
+/** A failed attempt as status lists it: class, upstream status and time; never a message or body. */
+export interface RecentError {
+  code: GatewayErrorCode;
+  status?: number;
+  at: number;
 }
 
 /** Injected time and randomness: rotation is a pure core. */
@@ -58,6 +92,8 @@ export interface CooldownRecord {
   scope: CooldownScope;
   credentialId?: string;
   model?: string;
+  /** The quota group (scope `credential-group`). */
+  group?: string;
   /** When it was (last) extended; a success on a lease acquired after this clears it. */
   since: number;
   until: number;
@@ -77,6 +113,10 @@ export type LeaseOutcome =
 /** What releasing a lease recorded. */
 export interface ReleaseResult {
   cooldown?: CooldownRecord;
+  /** A policy chose not to act on the failure (exhausted without reset, policy `warn`): say so in the log. */
+  warning?: string;
+  /** A policy disabled the credential (exhausted without reset, policy `disable`). */
+  disabled?: true;
 }
 
 /** The right to use one credential for one request. Release exactly once; later calls do nothing. */
@@ -86,11 +126,19 @@ export interface CredentialLease {
   credential: Credential;
   tier: number;
   acquiredAt: number;
+  /** The one request testing this credential after a cooldown ended. */
+  isProbe: boolean;
   release(outcome: LeaseOutcome): Promise<ReleaseResult>;
 }
 
-/** Why no lease was given. `busy`: all healthy credentials at max concurrency; `cooling` and `capped`: wait for the earliest end. */
+/** Why no lease was given. `busy`: all healthy credentials at max concurrency or probing; `cooling` and `capped`: wait for the earliest end. */
 export type WaitReason = "busy" | "cooling" | "capped";
+
+/**
+ * One piece of session evidence for `acquire`: a key that earlier requests bound to a credential, or a credential
+ * known directly (the one that served the Responses parent a request continues; its pool alone acts on it).
+ */
+export type SessionEvidenceKey = string | { readonly provider: string; readonly credentialId: string };
 
 /** The answer of `acquire`. `unavailable`: every credential is disabled (or there are none); waiting will not help. */
 export type AcquireResult =
@@ -105,9 +153,13 @@ export interface CredentialStatus {
   inFlight: number;
   maxConcurrency: number;
   windowUsage: number;
+  /** The newest failed attempts through this credential, newest last (this process only). */
+  recentErrors: RecentError[];
   state:
     | { kind: "ready" }
     | { kind: "busy" }
+    /** Its cooldown ended and the one probe request is in flight: other requests wait for its answer. */
+    | { kind: "probing" }
     | { kind: "capped"; until: number }
     | { kind: "cooling"; until: number; scope: CooldownScope; code: GatewayErrorCode }
     | { kind: "disabled"; code: GatewayErrorCode };

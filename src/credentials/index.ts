@@ -9,14 +9,19 @@ export type {
   CredentialLease,
   CredentialPoolSettings,
   CredentialStatus,
+  ExhaustedWithoutResetPolicy,
   LeaseOutcome,
+  RecentError,
   PoolEnvironment,
   PooledCredentialSettings,
   ReleaseResult,
   SelectionStrategy,
+  SessionEvidenceKey,
   UsageWindow,
   WaitReason,
 } from "./credential-pool-settings.js";
 export { createCredentialPool, type CredentialPool } from "./create-credential-pool.js";
 export { createCredentialPools, type AcquireRequest, type CredentialPools, type CredentialPoolsOptions } from "./create-credential-pools.js";
 export { computeBackoffDelay, type BackoffLimits } from "./compute-backoff-delay.js";
+export type { CapAction, UsageCapSettings } from "./resolve-usage-cap.js";
+export type { SteeringThresholds } from "./track-rate-limit-steering.js";

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { GatewayConfig } from "../config/index.js";
+import { createFieldCache } from "../field-cache/index.js";
 import { createGatewayEngine, type Gateway } from "../pipeline/index.js";
 import { createModelCatalog } from "../providers/index.js";
 import { createMemoryStateStore, type StateStore } from "../state/index.js";
@@ -25,10 +26,14 @@ export function createEngineFromConfig(config: GatewayConfig, logger?: Logger, r
     upstream,
     aliases: config.aliases,
     fallbackGroups: config.fallbackGroups,
+    ...(config.adapters === undefined ? {} : { adapters: config.adapters }),
+    // Persisted beside cooldowns (`<dataDir>/state.json` for the server); a weakening override fails here, at startup.
+    fieldCache: createFieldCache({ store: resources.credentialState ?? createMemoryStateStore(), providers: config.providers.providers, ...(config.fieldCache === undefined ? {} : { settings: config.fieldCache }) }),
     ...(config.defaultProvider === undefined ? {} : { defaultProvider: config.defaultProvider }),
     catalog,
     requestTimeoutMs: config.timeouts.requestMs,
     streamTimeouts: { ttfbMs: config.timeouts.ttfbMs, stallMs: config.timeouts.stallMs, heartbeatMs: config.timeouts.heartbeatMs },
+    streamSettings: config.stream,
     pools: createPoolsFromConfig(config, resources.credentialState ?? createMemoryStateStore()),
     fallback: { maxRetriesOnCredential: config.rotation.maxRetries },
     ...(logger === undefined ? {} : { logger }),

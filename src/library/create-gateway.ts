@@ -59,6 +59,7 @@ export function createGateway(options: CreateGatewayOptions = {}): SwitchyardGat
   const responses = openLibraryResponses(engine, {
     ...(options.responsesState === undefined ? {} : { state: options.responsesState }),
     ...(options.responsesDataDir === undefined ? {} : { dataDir: options.responsesDataDir }),
+    ...(config.responses === undefined ? {} : { background: config.responses }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
 

@@ -2,3 +2,4 @@ export { createGateway, type CreateGatewayOptions, type LibraryCallOptions, type
 export { createEngineFromConfig, type EngineResources } from "./create-engine-from-config.js";
 export { createPoolsFromConfig, openStateStoreFromConfig, stateFilePath } from "./create-pools-from-config.js";
 export { openLibraryResponses, type LibraryResponses, type LibraryResponsesHandle, type LibraryResponsesOptions } from "./open-library-responses.js";
+export { configuredSecrets } from "./create-trace-from-config.js";

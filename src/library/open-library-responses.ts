@@ -8,6 +8,7 @@ import {
   type InputItemsPage,
   type JsonObject,
   type ResponsesService,
+  type ResponsesServiceOptions,
 } from "../responses/index.js";
 import { openFileStateStore, type FileStateStore, type StateStore } from "../state/index.js";
 import { GatewayError } from "../unified/index.js";
@@ -30,6 +31,8 @@ export interface LibraryResponsesOptions {
   state?: StateStore;
   /** Keeps responses in `<dataDir>/responses.json` (the file `switchyard serve` uses); memory when absent. */
   dataDir?: string;
+  /** Background job cap and cancel-flag poll interval (`config.responses`). */
+  background?: ResponsesServiceOptions["background"];
   logger?: Logger;
 }
 
@@ -58,7 +61,12 @@ export function openLibraryResponses(gateway: Gateway, options: LibraryResponses
       }
       state = file;
     }
-    return createResponsesService({ gateway, ...(state === undefined ? {} : { state }), ...(options.logger === undefined ? {} : { logger: options.logger }) });
+    return createResponsesService({
+      gateway,
+      ...(state === undefined ? {} : { state }),
+      ...(options.background === undefined ? {} : { background: options.background }),
+      ...(options.logger === undefined ? {} : { logger: options.logger }),
+    });
   })();
   // Nobody may ever make a Responses call; the failure is reported to whoever does.
   opening.catch(() => undefined);

@@ -7,7 +7,11 @@ import { createRedactor } from "./redact-secrets.js";
 export interface FailedRequestDump {
   requestId: string;
   provider?: string;
+  /** The wire protocol the request was sent in. */
+  protocol?: string;
   model?: string;
+  operation?: string;
+  stream?: boolean;
   /** Credential fingerprint (never the secret). */
   credentialId?: string;
   request?: { url?: string; method?: string; headers?: Record<string, unknown>; body?: unknown };

@@ -6,3 +6,4 @@ export { createRedactor, redactSecrets, redactedMarker, type Redactor } from "./
 export { createTraceWriter, tracePassKinds, type TracePassKind, type TraceWriter, type TraceWriterOptions, type TransactionTrace } from "./transaction-trace-writer.js";
 export { createFailedRequestDumpWriter, type FailedRequestDump, type FailedRequestDumpOptions, type FailedRequestDumpWriter } from "./failed-request-dump-writer.js";
 export type { DiagnosticWriteStats } from "./diagnostic-write-stats.js";
+export { readRecordedProviderRequests, type RecordedProviderRequest } from "./read-recorded-provider-request.js";

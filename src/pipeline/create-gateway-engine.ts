@@ -1,5 +1,8 @@
 import type { Logger } from "pino";
+import type { AdapterChainConfig, AdapterFactory } from "../adapters/index.js";
 import type { CredentialPools } from "../credentials/index.js";
+import { createFieldCache, type FieldCache } from "../field-cache/index.js";
+import { createMemoryStateStore } from "../state/index.js";
 import type { ModelCatalog, ProviderRegistry } from "../providers/index.js";
 import { resolveRoute, type FallbackGroup, type FallbackPolicyOptions, type ModelAlias } from "../routing/index.js";
 import { defaultStreamTimeouts, type StreamTimeouts } from "../streaming/index.js";
@@ -15,7 +18,11 @@ import { isVisibleEvent } from "./stream-progress.js";
 import { startRequestDeadline } from "./start-request-deadline.js";
 import { createCredentialAdministration } from "./describe-credential-status.js";
 import { executeAttempts, type AttemptRunner } from "./execute-attempts.js";
-import { readSessionKey } from "./read-session-key.js";
+import { relayClientStream } from "./relay-client-stream.js";
+import { createRequestStreamPolicy, type EngineStreamSettings } from "./resolve-attempt-stream-settings.js";
+import { readSessionEvidence } from "./read-session-key.js";
+import { endsWithAssistantTurn } from "./detect-empty-answer.js";
+import { createAdapterPlanner } from "./plan-adapter-chain.js";
 import { noTrace, traceClientResult, type TraceRecorder, type TraceRecorderFactory } from "./trace-recorder.js";
 
 /** What the engine is built from; all of it injected so tests can substitute any piece. */
@@ -31,6 +38,8 @@ export interface GatewayEngineOptions {
   requestTimeoutMs?: number;
   /** The stream supervisor's TTFB, stall and heartbeat settings (`defaultStreamTimeouts` when absent). */
   streamTimeouts?: StreamTimeouts;
+  /** Cancel-on-disconnect, reasoning visibility, stream-via-nonstream, and per-provider overrides of every stream setting. */
+  streamSettings?: EngineStreamSettings;
   now?: () => number;
   logger?: Logger;
   /** Credential pools: rotation, cooldowns, affinity. Without them each provider's first credential is used once. */
@@ -39,17 +48,32 @@ export interface GatewayEngineOptions {
   fallback?: FallbackPolicyOptions;
   /** Pause before the one retry of an empty answer. */
   emptyRetryDelayMs?: number;
-  /** The transaction trace (SWITCHYARD_TRACE); absent = off, and nothing is recorded or serialized. */
+  /** The transaction trace (SWITCHYARD_TRACE) and/or failure dumps; absent = both off, and nothing is recorded or serialized. */
   trace?: TraceRecorderFactory;
+  /** The `adapters` section of switchyard.json (chains per provider and model pattern, added to declared ones). */
+  adapters?: AdapterChainConfig;
+  /** Adapter factories beyond the built-ins (library users). */
+  adapterFactories?: readonly AdapterFactory[];
+  /** The field cache; absent = one in memory with the providers' declared rules; `false` = off. */
+  fieldCache?: FieldCache | false;
 }
 
 /** The pipeline: resolve the model, run the operation on the target, log one line per request. */
 export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
   const now = options.now ?? Date.now;
+  const fieldCache = options.fieldCache === false ? undefined : (options.fieldCache ?? createFieldCache({ store: createMemoryStateStore(), providers: options.providers.providers }));
+  // Built once: unknown adapters or bad options fail here, at startup; chains are resolved once per target.
+  const adapters = createAdapterPlanner({
+    ...(options.adapters === undefined ? {} : { config: options.adapters }),
+    ...(options.adapterFactories === undefined ? {} : { factories: options.adapterFactories }),
+    providers: options.providers.providers.map((provider) => provider.definition),
+  });
 
   async function handle(call: GatewayCall): Promise<GatewayResult> {
     if (options.trace === undefined) return handleCall(call, noTrace);
     const trace = options.trace.begin();
+    // Failure dumps without the trace: nothing to record or wrap, only failed upstream calls are written.
+    if (!trace.active) return handleCall(call, trace);
     trace.record("client-request", { protocol: call.protocol, operation: call.operation, model: call.model, stream: call.stream, headers: call.headers, body: call.body });
     try {
       return traceClientResult(await handleCall(call, trace), trace);
@@ -84,23 +108,24 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
       group === undefined ? options.fallback : { ...options.fallback, ...(group.failoverOn === undefined ? {} : { failoverOn: group.failoverOn }), ...(group.stopOn === undefined ? {} : { stopOn: group.stopOn }) };
     const deadline = options.requestTimeoutMs === undefined ? undefined : startRequestDeadline(call.signal, options.requestTimeoutMs);
     const signal = deadline?.signal ?? call.signal;
-    const context = { upstream: options.upstream, signal, now, startedAt, streamTimeouts: options.streamTimeouts ?? defaultStreamTimeouts, trace };
+    const context = { upstream: options.upstream, signal, now, startedAt, streamTimeouts: options.streamTimeouts ?? defaultStreamTimeouts, trace, adapters, fieldCache };
     const report: GenerateReport = { passthrough: false, warnings: [] };
     let streamErrorCode: GatewayError["code"] | undefined;
-    const sessionKey = readSessionKey(call.headers, body);
+    const session = readSessionEvidence(call.headers, body, call.protocol, call.responses?.servedBy);
     // Every operation goes through the rotation executor; each attempt gets its own TTFB window.
     const execute = async (run: AttemptRunner): Promise<GatewayResult> => {
       const execution = await executeAttempts(targets, run, {
         ...(options.pools === undefined ? {} : { pools: options.pools }),
         ...(policy === undefined ? {} : { policy }),
         ...(options.requestTimeoutMs === undefined ? {} : { deadlineAt: startedAt + options.requestTimeoutMs }),
-        ...(sessionKey === undefined ? {} : { sessionKey }),
+        ...(session.keys.length === 0 ? {} : { sessionKeys: session.keys, followSession: session.follow }),
         ...(options.emptyRetryDelayMs === undefined ? {} : { emptyRetryDelayMs: options.emptyRetryDelayMs }),
         ...(options.logger === undefined ? {} : { logger: options.logger }),
         signal,
         now,
         protocol: call.protocol,
-        checkEmptyAnswers: call.operation === "generate",
+        // A prefill (the conversation ends with an assistant turn) may legitimately be continued with nothing.
+        checkEmptyAnswers: call.operation === "generate" && !endsWithAssistantTurn(body, call.protocol),
         streamErrorCode: () => streamErrorCode,
       });
       const served = execution.target;
@@ -130,6 +155,7 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
       options.logger?.info({ ...logLine, passthrough: report.passthrough, durationMs: now() - startedAt, warnings: report.warnings.length, ...outcome });
     };
 
+    let clearStreamPolicy = (): void => undefined;
     try {
       let result: GatewayResult;
       switch (call.operation) {
@@ -145,41 +171,42 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
               else if (event.type === "error") streamError = streamErrorCode = event.error.code;
             },
           };
+          const streamPolicy = createRequestStreamPolicy({
+            timeouts: options.streamTimeouts,
+            settings: options.streamSettings,
+            requestTimeoutMs: options.requestTimeoutMs,
+            signal,
+            // As for empty answers: a prefill may legitimately be continued with nothing.
+            retryEmpty: !endsWithAssistantTurn(body, call.protocol),
+          });
+          clearStreamPolicy = streamPolicy.clear;
           result = await execute((attempt) => {
             // Usage and stream errors are those of the attempt that serves, not of a failed one before it.
             usage = undefined;
             streamError = undefined;
             streamErrorCode = undefined;
             firstVisibleAt = undefined;
-            return runGenerate(call, body, attempt, { ...context, startedAt: now() }, report, observer);
+            return runGenerate(call, body, attempt, { ...context, startedAt: now(), ...streamPolicy.attempt(attempt.provider) }, report, observer);
           });
           if (result.kind === "stream") {
             const chunks = result.chunks;
             result = {
               ...result,
-              chunks: (async function* () {
-                let thrown: GatewayError | undefined;
-                let finished = false;
-                try {
-                  yield* chunks;
-                  finished = true;
-                } catch (error) {
-                  // Thrown only before anything was sent: the server turns it into an HTTP error.
-                  thrown = toGatewayError(error);
-                  throw thrown;
-                } finally {
-                  deadline?.clear();
-                  const errorCode = thrown?.code ?? streamError;
-                  finishLog({
-                    status: thrown?.httpStatus ?? 200,
-                    stream: true,
-                    usage,
-                    ...(errorCode === undefined ? {} : { streamError: errorCode }),
-                    cancelled: call.signal.aborted,
-                    ...describeStreamOutcome({ errorCode, finished, clientGone: call.signal.aborted, startedAt, firstVisibleAt, outputTokens: usage?.outputTokens, now: now(), report }),
-                  });
-                }
-              })(),
+              // With cancel-on-disconnect off, a stream the client left is read to its end before the line is logged.
+              chunks: relayClientStream(chunks, streamPolicy.drainOnAbandon, ({ finished, thrown, drained }) => {
+                deadline?.clear();
+                streamPolicy.clear();
+                const errorCode = thrown?.code ?? streamError;
+                finishLog({
+                  status: thrown?.httpStatus ?? 200,
+                  stream: true,
+                  usage,
+                  ...(errorCode === undefined ? {} : { streamError: errorCode }),
+                  cancelled: call.signal.aborted,
+                  ...(drained ? { drainedAfterDisconnect: true } : {}),
+                  ...describeStreamOutcome({ errorCode, finished, clientGone: call.signal.aborted, startedAt, firstVisibleAt, outputTokens: usage?.outputTokens, now: now(), report }),
+                });
+              }),
             };
             return result;
           }
@@ -197,10 +224,12 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
         }
       }
       deadline?.clear();
+      clearStreamPolicy();
       finishLog({ status: result.status, stream: false });
       return result;
     } catch (error) {
       deadline?.clear();
+      clearStreamPolicy();
       const gatewayError = toGatewayError(signal.aborted && !call.signal.aborted && !GatewayError.isInstance(error) ? requestTimeout(options.requestTimeoutMs) : error);
       finishLog({ status: gatewayError.httpStatus, error: gatewayError.code });
       throw gatewayError;

@@ -5,7 +5,8 @@ export interface CredentialStatusView {
   id: string;
   tier: number;
   /** `cooling` also when only some models of the credential cool (see `cooldowns`). */
-  state: "ready" | "busy" | "capped" | "cooling" | "disabled";
+  /** `probing`: its cooldown ended and the one request testing it is in flight. */
+  state: "ready" | "busy" | "probing" | "capped" | "cooling" | "disabled";
   /** Why it is cooling, capped or disabled (an error code such as `rate_limited` or `authentication`). */
   reason?: string;
   /** ISO time the state ends (cooling, capped); absent for disabled (until reset by hand). */
@@ -14,7 +15,9 @@ export interface CredentialStatusView {
   inFlight: number;
   maxConcurrency: number;
   /** Every cooldown that applies to this credential, per scope. */
-  cooldowns: Array<{ scope: string; model?: string; code: string; until: string }>;
+  cooldowns: Array<{ scope: string; model?: string; group?: string; code: string; until: string }>;
+  /** The newest failed attempts through it (this process): error class, upstream status, ISO time. No messages or bodies. */
+  recentErrors: Array<{ code: string; status?: number; at: string }>;
 }
 
 /** One provider's pool. */
@@ -54,17 +57,20 @@ export function createCredentialAdministration(pools: CredentialPools, now: () =
                 cooldowns: applying.map((cooldown) => ({
                   scope: cooldown.scope,
                   ...(cooldown.model === undefined ? {} : { model: cooldown.model }),
+                  ...(cooldown.group === undefined ? {} : { group: cooldown.group }),
                   code: cooldown.code,
                   until: new Date(cooldown.until).toISOString(),
                 })),
+                recentErrors: entry.recentErrors.map((error) => ({ code: error.code, ...(error.status === undefined ? {} : { status: error.status }), at: new Date(error.at).toISOString() })),
               };
               const state = entry.state;
-              if (state.kind === "disabled") view.reason = `${state.code} (upstream 401/403): disabled until reset`;
+              if (state.kind === "disabled") view.reason = `${state.code}${state.code === "authentication" || state.code === "permission" ? " (upstream 401/403)" : ""}: disabled until reset`;
               else if (state.kind === "cooling") Object.assign(view, { reason: state.code, until: new Date(state.until).toISOString() });
               else if (state.kind === "capped") Object.assign(view, { reason: "window cap reached", until: new Date(state.until).toISOString() });
               else if (applying.length > 0) {
                 const longest = applying.reduce((best, cooldown) => (cooldown.until > best.until ? cooldown : best));
-                Object.assign(view, { state: "cooling", reason: `${longest.code} for ${longest.model ?? "all models"}`, until: new Date(longest.until).toISOString() });
+                const what = longest.group === undefined ? (longest.model ?? "all models") : `quota group ${longest.group}`;
+                Object.assign(view, { state: "cooling", reason: `${longest.code} for ${what}`, until: new Date(longest.until).toISOString() });
               }
               return view;
             }),

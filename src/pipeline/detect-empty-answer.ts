@@ -9,6 +9,34 @@ import type { GatewayResult } from "./gateway-call.js";
 const largestEmptyAnswerBytes = 4_096;
 
 /**
+ * True when the client's conversation ends with an assistant turn (a prefill the model is asked to continue): an
+ * empty continuation is then a legitimate answer, not a stealth rate limit, so it is not retried. Reads only the last
+ * entry of the turn list, never the whole body.
+ */
+export function endsWithAssistantTurn(body: Readonly<Record<string, unknown>>, protocol: ProtocolId): boolean {
+  switch (protocol) {
+    case "openai-chat":
+    case "anthropic-messages":
+      return roleOfLast(body["messages"]) === "assistant";
+    case "gemini":
+      return roleOfLast(body["contents"]) === "model";
+    case "openai-responses":
+      // A bare string input is one user turn; items without a role (tool outputs, reasoning) are not a prefill.
+      return roleOfLast(body["input"]) === "assistant";
+    default: {
+      const unreachable: never = protocol;
+      return unreachable;
+    }
+  }
+}
+
+function roleOfLast(turns: unknown): unknown {
+  if (!Array.isArray(turns)) return undefined;
+  const last: unknown = turns[turns.length - 1];
+  return typeof last === "object" && last !== null ? (last as Record<string, unknown>)["role"] : undefined;
+}
+
+/**
  * True for a non-streamed 200 with no text, no tool call, no refusal or other output, whose finish reason is not
  * `length`: some providers answer a rate limit that way (a "stealth" 429), so it deserves one retry.
  */

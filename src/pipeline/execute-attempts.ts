@@ -1,8 +1,9 @@
 import { setTimeout as sleepFor } from "node:timers/promises";
 import type { Logger } from "pino";
-import type { CredentialLease, CredentialPool, CredentialPools, LeaseOutcome } from "../credentials/index.js";
+import type { CredentialLease, CredentialPool, CredentialPools, LeaseOutcome, SessionEvidenceKey } from "../credentials/index.js";
 import type { ConfiguredProvider } from "../providers/index.js";
 import { decideFallback, mayFailOver, type FallbackPolicyOptions } from "../routing/index.js";
+import { observeUpstreamResponses, readRateLimit } from "../upstream/index.js";
 import { GatewayError, toGatewayError, type AttemptRecord, type GatewayErrorCode, type ProtocolId } from "../unified/index.js";
 import { isEmptyAnswer } from "./detect-empty-answer.js";
 import type { GatewayResult } from "./gateway-call.js";
@@ -28,7 +29,10 @@ export interface ExecuteAttemptsOptions {
   /** The request deadline on `now`'s scale; waits that would end after it are not started. */
   deadlineAt?: number;
   now: () => number;
-  sessionKey?: string;
+  /** Session evidence, strongest first (see readSessionEvidence). */
+  sessionKeys?: readonly SessionEvidenceKey[];
+  /** False: bind the keys but do not follow an existing binding (a first turn known only by its content). */
+  followSession?: boolean;
   /** The client protocol, for the empty-answer check (which runs for `generate` only). */
   protocol: ProtocolId;
   checkEmptyAnswers: boolean;
@@ -73,11 +77,15 @@ export async function executeAttempts(targets: readonly AttemptTarget[], run: At
     // Bifrost #5876), bounded so a pool answering 429 forever cannot spin until the deadline.
     const maxAttempts = Math.max(3, 2 * target.provider.credentials.length);
     let attemptsOnTarget = 0;
+    // Credentials this request left without a cooldown to keep it away (transient failures, a `warn` policy): not
+    // leased again for this request on this target, so a healthy sticky or bound credential cannot loop.
+    const excluded: string[] = [];
+    let rotatedTransient = false;
 
     targetLoop: while (attemptsOnTarget < maxAttempts) {
       throwIfAborted(options.signal);
       // A cooling target is worth waiting for only when it is the last one; otherwise the next target serves now.
-      const acquired = pool === undefined ? undefined : await acquireWithinDeadline(pool, target, options, targetIndex === targets.length - 1);
+      const acquired = pool === undefined ? undefined : await acquireWithinDeadline(pool, target, options, targetIndex === targets.length - 1, excluded);
       if (acquired !== undefined && acquired.kind === "exhausted") {
         exhausted.push(acquired.exhaustion);
         break;
@@ -92,7 +100,7 @@ export async function executeAttempts(targets: readonly AttemptTarget[], run: At
         attemptsOnTarget++;
         const startedAt = options.now();
         try {
-          let result = await run(narrowed);
+          let result = await (lease === undefined || pool === undefined ? run(narrowed) : runObserved(run, narrowed, pool, lease, options.now));
           if (result.kind === "stream") result = await holdLeaseOverStream(result, lease, options);
           else if (options.checkEmptyAnswers && !emptyRetried && isEmptyAnswer(result, options.protocol)) {
             emptyRetried = true;
@@ -111,9 +119,11 @@ export async function executeAttempts(targets: readonly AttemptTarget[], run: At
             throw attempts.length === 0 ? error : summarizeFailedAttempts([...attempts, record(narrowed, credential?.id, error.code, error.upstreamStatus, options.now() - startedAt)], error, exhausted);
           }
           attempts.push(record(narrowed, credential?.id, error.code, error.upstreamStatus, options.now() - startedAt));
+          if (lease !== undefined) pool?.recordError(lease.credential.id, { code: error.code, ...(error.upstreamStatus === undefined ? {} : { status: error.upstreamStatus }) });
           lastError = error;
           targetFailure = error.code;
-          const decision = decideFallback({ error, retriesOnCredential }, options.policy);
+          const mayRotateTransient = pool !== undefined && lease !== undefined && !rotatedTransient && target.provider.credentials.length > 1;
+          const decision = decideFallback({ error, retriesOnCredential, mayRotateTransient }, options.policy);
           options.logger?.info({ event: "routing.fallback", provider: providerId, credential: credential?.id, code: error.code, status: error.upstreamStatus, decision: decision.kind }, error.message);
           switch (decision.kind) {
             case "retry-same":
@@ -125,7 +135,8 @@ export async function executeAttempts(targets: readonly AttemptTarget[], run: At
               await lease?.release({ kind: "neutral" });
               break targetLoop;
             case "rotate":
-              await releaseWith(lease, decision.outcome, options.logger);
+              if (decision.outcome.kind === "neutral") rotatedTransient = true;
+              if ((await releaseWith(lease, decision.outcome, options.logger)).keptAway !== true && lease !== undefined) excluded.push(lease.credential.id);
               // Without a pool there is no other credential to rotate to.
               if (pool === undefined) break targetLoop;
               continue targetLoop;
@@ -160,14 +171,25 @@ function served(result: GatewayResult, lease: CredentialLease | undefined, attem
 type Acquired = { kind: "lease"; lease: CredentialLease } | { kind: "exhausted"; exhaustion: TargetExhaustion };
 
 /** A lease, waiting (cooldowns only when `waitForCooldowns`, busy slots always) only while the wait ends before the deadline. */
-async function acquireWithinDeadline(pool: CredentialPool, target: AttemptTarget, options: ExecuteAttemptsOptions, waitForCooldowns: boolean): Promise<Acquired> {
+async function acquireWithinDeadline(
+  pool: CredentialPool,
+  target: AttemptTarget,
+  options: ExecuteAttemptsOptions,
+  waitForCooldowns: boolean,
+  excludeIds: readonly string[],
+): Promise<Acquired> {
   const exhaustion = (reason: TargetExhaustion["reason"], waitMs?: number): Acquired => ({
     kind: "exhausted",
     exhaustion: { provider: target.provider.id, model: target.upstreamModel, reason, ...(waitMs === undefined ? {} : { waitMs }) },
   });
   for (;;) {
     throwIfAborted(options.signal);
-    const answer = await pool.acquire({ model: target.upstreamModel, ...(options.sessionKey === undefined ? {} : { sessionKey: options.sessionKey }) });
+    const answer = await pool.acquire({
+      model: target.upstreamModel,
+      ...(options.sessionKeys === undefined ? {} : { sessionKeys: options.sessionKeys }),
+      ...(options.followSession === false ? { followSession: false } : {}),
+      ...(excludeIds.length === 0 ? {} : { excludeIds }),
+    });
     switch (answer.kind) {
       case "lease":
         return answer;
@@ -219,14 +241,29 @@ async function holdLeaseOverStream(result: Extract<GatewayResult, { kind: "strea
   return { ...result, chunks: chunks() };
 }
 
-async function releaseWith(lease: CredentialLease | undefined, outcome: LeaseOutcome, logger: Logger | undefined): Promise<void> {
-  if (lease === undefined) return;
+/** Releases the lease and logs what it recorded; `keptAway`: a cooldown or a disable now keeps others off the credential. */
+async function releaseWith(lease: CredentialLease | undefined, outcome: LeaseOutcome, logger: Logger | undefined): Promise<{ keptAway?: boolean }> {
+  if (lease === undefined) return {};
   const released = await lease.release(outcome);
   if (released.cooldown !== undefined) {
-    const { scope, until, code, model } = released.cooldown;
-    logger?.info({ event: "credential.cooldown", provider: lease.provider, credential: lease.credential.id, scope, model, code, until: new Date(until).toISOString() }, "credential cooling down");
+    const { scope, until, code, model, group } = released.cooldown;
+    logger?.info({ event: "credential.cooldown", provider: lease.provider, credential: lease.credential.id, scope, model, group, code, until: new Date(until).toISOString() }, "credential cooling down");
   }
-  if (outcome.kind === "disable") logger?.warn({ event: "credential.disabled", provider: lease.provider, credential: lease.credential.id, code: outcome.code }, "credential disabled");
+  if (released.warning !== undefined) logger?.warn({ event: "credential.policy", provider: lease.provider, credential: lease.credential.id }, released.warning);
+  const disabled = outcome.kind === "disable" || released.disabled === true;
+  if (disabled) logger?.warn({ event: "credential.disabled", provider: lease.provider, credential: lease.credential.id, code: outcome.kind === "disable" ? outcome.code : "quota_exhausted" }, "credential disabled");
+  return released.cooldown !== undefined || disabled ? { keptAway: true } : {};
+}
+
+/**
+ * Runs one attempt with its upstream responses observed: the remaining-quota headers of each (success or error)
+ * reach the leased credential's record, so the next selection steers away before a 429.
+ */
+function runObserved(run: AttemptRunner, target: AttemptTarget, pool: CredentialPool, lease: CredentialLease, now: () => number): Promise<GatewayResult> {
+  return observeUpstreamResponses(({ headers }) => {
+    const info = readRateLimit(target.provider, headers, now());
+    if (info !== undefined) pool.observeRateLimit(lease.credential.id, lease.model, info);
+  }, () => run(target));
 }
 
 function record(target: AttemptTarget, credentialId: string | undefined, code: GatewayErrorCode, status: number | undefined, durationMs: number): AttemptRecord {

@@ -1,5 +1,7 @@
 import { createSseParser, encodeHeartbeat, heartbeat, type Heartbeat } from "../streaming/index.js";
 import { toGatewayError, type ProtocolCodec, type StreamEvent } from "../unified/index.js";
+import { createPreambleHold } from "./hold-stream-preamble.js";
+import { rejectUndecodableMessage } from "./reject-undecodable-message.js";
 import { earlyStreamError, type StreamProgress } from "./stream-progress.js";
 import type { StreamObserver } from "./translate-stream.js";
 
@@ -29,9 +31,12 @@ export async function* passthroughStream(
   const textDecoder = new TextDecoder();
   const boundary = createFrameBoundaryTracker();
   let terminated = false;
+  // The preamble waits for visible output, so a failure or an empty stream before it can still be retried.
+  const hold = createPreambleHold<Uint8Array | string>(progress);
   const follow = (events: readonly StreamEvent[]): void => {
     const early = earlyStreamError(events, progress);
     if (early !== undefined) throw early;
+    hold.observe(events);
     for (const event of events) {
       observer.onEvent?.(event);
       shadow.push(event);
@@ -68,12 +73,14 @@ export async function* passthroughStream(
       for await (const chunk of upstream) {
         if (chunk === heartbeat) {
           // A keep-alive inside a half-forwarded upstream frame would corrupt it; skip it then (bytes are flowing).
-          if (boundary.atBoundary()) yield send(encodeHeartbeat(codec.protocol));
+          if (!boundary.atBoundary()) continue;
+          yield send(encodeHeartbeat(codec.protocol));
+          for (const held of hold.flush()) yield send(held);
           continue;
         }
         const text = typeof chunk === "string" ? chunk : textDecoder.decode(chunk, { stream: true });
-        for (const message of parser.feed(text)) follow(decoder.push(message));
-        yield send(chunk);
+        for (const message of parser.feed(text)) follow(rejectUndecodableMessage(decoder.push(message), message, codec.protocol));
+        for (const ready of hold.take(chunk)) yield send(ready);
       }
     } catch (error) {
       if (!progress.sent) throw toGatewayError(error);
@@ -85,6 +92,7 @@ export async function* passthroughStream(
     if (rest !== "") for (const message of parser.feed(rest)) follow(decoder.push(message));
     for (const message of parser.end()) follow(decoder.push(message));
     const ending = synthesize(decoder.end());
+    for (const held of hold.end()) yield send(held);
     if (ending !== "") yield send(ending);
   } finally {
     observer.onWarnings?.(decoder.warnings);

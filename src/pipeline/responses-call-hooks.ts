@@ -19,4 +19,9 @@ export interface ResponsesCallHooks {
   onAttempt(target: ResponsesAttemptTarget): void;
   /** The gateway-issued `resp_…` id used when the target is not Responses-native (upstream ids are kept otherwise). */
   readonly issuedResponseId: string;
+  /**
+   * The credential that served the conversation this request continues (`previous_response_id`): session evidence,
+   * ranked after the client's own session key and before content evidence. Undefined when not continuing.
+   */
+  readonly servedBy?: { readonly provider: string; readonly credentialId: string };
 }

@@ -1,5 +1,6 @@
 import { buildUpstreamRequest, type UpstreamRequest, type UpstreamRequestInput } from "../providers/index.js";
 import { classifyUpstreamError, type UpstreamClient, type UpstreamResponse } from "../upstream/index.js";
+import { GatewayError, type SerializedGatewayError } from "../unified/index.js";
 import { noTrace, traceUpstreamChunks, type TraceRecorder } from "./trace-recorder.js";
 
 /** What one upstream attempt needs beyond the request itself. */
@@ -14,14 +15,24 @@ export interface UpstreamAttemptContext {
 }
 
 /**
+ * A successful upstream response that may still turn out to be a failure: a 200 whose body is an error or does not
+ * decode, an in-stream error event, a stall or an early close. Present only when failure dumps are on:
+ * `reportFailure` then dumps the exchange (once; later reports are ignored), with the body as read so far.
+ */
+export interface UpstreamAnswer extends UpstreamResponse {
+  reportFailure?(error: unknown): void;
+}
+
+/**
  * Builds and sends one provider request; an HTTP error status is read, classified through the one error table and
  * thrown as a GatewayError, so callers only ever see a successful response.
  */
-export async function sendUpstream(input: UpstreamRequestInput, context: UpstreamAttemptContext): Promise<UpstreamResponse> {
+export async function sendUpstream(input: UpstreamRequestInput, context: UpstreamAttemptContext): Promise<UpstreamAnswer> {
   const request = buildUpstreamRequest(input);
   const trace = context.trace ?? noTrace;
   const sent = trace.active ? describeRequest(request) : undefined;
-  if (sent !== undefined) trace.record("provider-request", sent, { provider: request.providerId });
+  // The routing facts ride along so `switchyard replay` can re-send this request (src/cli/replay-command.ts).
+  if (sent !== undefined) trace.record("provider-request", sent, describeRoute(input, request));
   let response: UpstreamResponse;
   try {
     response = await context.upstream.send(request, {
@@ -29,10 +40,13 @@ export async function sendUpstream(input: UpstreamRequestInput, context: Upstrea
       ...(context.bodyTimeoutMs === undefined ? {} : { bodyTimeoutMs: context.bodyTimeoutMs }),
     });
   } catch (error) {
-    if (sent !== undefined) traceFailure(trace, input, request, sent, undefined, error);
+    if (sent !== undefined || trace.dumpsFailures === true) traceFailure(trace, input, request, sent ?? describeRequest(request), undefined, error);
     throw error;
   }
-  if (response.status < 400) return trace.active ? tracedResponse(response, input.stream === true, trace) : response;
+  if (response.status < 400) {
+    const answer = trace.active ? tracedResponse(response, input.stream === true, trace) : response;
+    return trace.dumpsFailures === true ? watchedResponse(answer, trace, input, request, sent) : answer;
+  }
   const bodyText = await response.readText();
   const credential = input.credential ?? input.provider.credentials[0];
   const error = classifyUpstreamError({
@@ -43,7 +57,9 @@ export async function sendUpstream(input: UpstreamRequestInput, context: Upstrea
     ...(credential === undefined ? {} : { credential }),
     now: context.now,
   });
-  if (sent !== undefined) traceFailure(trace, input, request, sent, { status: response.status, headers: response.headers, body: parseBody(bodyText) }, error);
+  if (sent !== undefined || trace.dumpsFailures === true) {
+    traceFailure(trace, input, request, sent ?? describeRequest(request), { status: response.status, headers: response.headers, body: parseBody(bodyText) }, error);
+  }
   throw error;
 }
 
@@ -52,6 +68,11 @@ type SentRequest = { url: string; method: string; headers: Record<string, string
 /** The request as sent; the credential is in the headers, which the writers redact by name and by value. */
 function describeRequest(request: UpstreamRequest): SentRequest {
   return { url: request.url, method: request.method, headers: request.headers, body: request.body === undefined ? undefined : parseBody(request.body) };
+}
+
+/** Provider, protocol, model, operation and stream of one upstream request, as trace fields and dump fields. */
+function describeRoute(input: UpstreamRequestInput, request: UpstreamRequest): { provider: string; protocol: string; model: string; operation: string; stream: boolean } {
+  return { provider: request.providerId, protocol: input.protocol ?? input.provider.protocol, model: input.model, operation: input.operation, stream: input.stream === true };
 }
 
 function traceFailure(
@@ -65,8 +86,7 @@ function traceFailure(
   if (response !== undefined) trace.record("provider-response", response, { status: response.status });
   trace.record("error", error, { stage: "upstream" });
   trace.failedUpstream({
-    provider: request.providerId,
-    model: input.model,
+    ...describeRoute(input, request),
     ...(request.credentialId === undefined ? {} : { credentialId: request.credentialId }),
     request: sent,
     ...(response === undefined ? {} : { response: { ...response } }),
@@ -99,3 +119,47 @@ function parseBody(text: string): unknown {
     return text;
   }
 }
+
+/** Most text of a successful body kept for a late failure's dump: a stream's last bytes say the most. */
+const lateFailureBodyChars = 64 * 1024;
+
+/**
+ * The response with its body text kept (a stream's last `lateFailureBodyChars` characters) and `reportFailure`
+ * dumping the exchange with it. Client disconnects are not upstream failures and are not dumped.
+ */
+function watchedResponse(response: UpstreamResponse, trace: TraceRecorder, input: UpstreamRequestInput, request: UpstreamRequest, sent: SentRequest | undefined): UpstreamAnswer {
+  let text = "";
+  let reported = false;
+  const decoder = new TextDecoder();
+  const keep = (more: string): void => {
+    text = (text + more).slice(-lateFailureBodyChars);
+  };
+  const body = response.body;
+  return {
+    ...response,
+    body: (async function* () {
+      for await (const chunk of body) {
+        keep(decoder.decode(chunk, { stream: true }));
+        yield chunk;
+      }
+    })(),
+    readText: async () => {
+      const whole = await response.readText();
+      keep(whole);
+      return whole;
+    },
+    reportFailure(error) {
+      const code = GatewayError.isInstance(error) ? error.code : (error as Partial<SerializedGatewayError> | undefined)?.code;
+      if (reported || code === "client_closed") return;
+      reported = true;
+      trace.failedUpstream({
+        ...describeRoute(input, request),
+        ...(request.credentialId === undefined ? {} : { credentialId: request.credentialId }),
+        request: sent ?? describeRequest(request),
+        response: { status: response.status, headers: response.headers, body: parseBody(text) },
+        error,
+      });
+    },
+  };
+}
+

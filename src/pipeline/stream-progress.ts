@@ -9,6 +9,13 @@ export interface StreamProgress {
   sent: boolean;
   /** When the first visible token (text, reasoning, tool call) was seen, on the engine's clock. */
   firstVisibleAt?: number;
+  /** Reasoning-only output counts as visible, committing the attempt (default true; the `reasoningVisible` setting). */
+  reasoningVisible?: boolean;
+  /**
+   * Asked once when the stream ended complete (a finish, no error) with no visible output and nothing sent: the
+   * error to throw so the executor retries the attempt, or undefined to deliver the empty stream as it is.
+   */
+  onEmpty?: () => GatewayError | undefined;
 }
 
 /**
@@ -20,11 +27,12 @@ export function mayRetry(progress: Readonly<StreamProgress>): boolean {
   return !progress.sent;
 }
 
-/** Events that carry something a user would see; reasoning counts (a setting of the rotation issue may change that). */
-export function isVisibleEvent(event: StreamEvent): boolean {
+/** Events that carry something a user would see; reasoning counts unless `reasoningVisible` is false. */
+export function isVisibleEvent(event: StreamEvent, reasoningVisible = true): boolean {
   switch (event.type) {
-    case "text-delta":
     case "reasoning-delta":
+      return reasoningVisible;
+    case "text-delta":
     case "tool-call-start":
     case "native-item":
       return true;
@@ -41,7 +49,7 @@ export function isVisibleEvent(event: StreamEvent): boolean {
 export function earlyStreamError(events: readonly StreamEvent[], progress: Readonly<StreamProgress>): GatewayError | undefined {
   if (progress.sent) return undefined;
   for (const event of events) {
-    if (isVisibleEvent(event)) return undefined;
+    if (isVisibleEvent(event, progress.reasoningVisible)) return undefined;
     if (event.type === "error") return GatewayError.fromSerialized(event.error);
   }
   return undefined;

@@ -11,6 +11,11 @@ export type TraceFields = Record<string, string | number | boolean>;
  */
 export interface TraceRecorder {
   readonly active: boolean;
+  /**
+   * True when failed upstream exchanges are dumped (with the trace, or alone while `active` is false): the failure
+   * path checks it before describing the request. Absent = false.
+   */
+  readonly dumpsFailures?: boolean;
   /** Records one pass; never throws. `data` is snapshotted (redacted, serialized) at once by the writer. */
   record(kind: TracePassKind, data: unknown, fields?: TraceFields): void;
   /** Dumps one failed upstream exchange on its own file; never throws. */
@@ -29,35 +34,65 @@ export interface TraceRecorderFactory {
 /** The recorder when tracing is off: does nothing, allocates nothing. */
 export const noTrace: TraceRecorder = {
   active: false,
+  dumpsFailures: false,
   record() {},
   failedUpstream() {},
   close: () => Promise.resolve(),
 };
 
-/** Recorders backed by the transaction-trace writer and, when given, the failed-request dump writer. */
-export function createTraceRecorderFactory(writers: { trace: TraceWriter; dumps?: FailedRequestDumpWriter }): TraceRecorderFactory {
+/**
+ * Recorders backed by the transaction-trace writer and/or the failed-request dump writer. With dumps alone, a
+ * request's recorder is inactive (nothing recorded, the client result not wrapped) and only failures are written.
+ */
+export function createTraceRecorderFactory(writers: { trace?: TraceWriter; dumps?: FailedRequestDumpWriter }): TraceRecorderFactory {
+  const { trace: traces, dumps } = writers;
+  const flush = async (): Promise<void> => {
+    await Promise.all([traces?.flush(), dumps?.flush()]).catch(() => undefined);
+  };
+  if (traces === undefined) {
+    if (dumps === undefined) return { begin: () => noTrace, flush };
+    return { begin: () => createDumpOnlyRecorder(dumps), flush };
+  }
   return {
     begin() {
       let trace: ReturnType<TraceWriter["begin"]>;
       try {
-        trace = writers.trace.begin(randomUUID());
+        trace = traces.begin(randomUUID());
       } catch {
-        return noTrace; // the trace must never affect the request
+        return dumps === undefined ? noTrace : createDumpOnlyRecorder(dumps); // the trace must never affect the request
       }
       return {
         active: true,
+        dumpsFailures: dumps !== undefined,
         record(kind, data, fields) {
           trace.record(kind, data, fields);
         },
         failedUpstream(failure) {
-          writers.dumps?.dump({ ...failure, requestId: trace.requestId });
+          dumps?.dump({ ...failure, requestId: trace.requestId });
         },
         close: () => trace.close().catch(() => undefined),
       };
     },
-    async flush() {
-      await Promise.all([writers.trace.flush(), writers.dumps?.flush()]).catch(() => undefined);
+    flush,
+  };
+}
+
+/** A recorder that only dumps failures; the id, shared by the dumps of one request's attempts, is made on the first. */
+function createDumpOnlyRecorder(dumps: FailedRequestDumpWriter): TraceRecorder {
+  let requestId: string | undefined;
+  return {
+    active: false,
+    dumpsFailures: true,
+    record() {},
+    failedUpstream(failure) {
+      try {
+        requestId ??= randomUUID();
+        dumps.dump({ ...failure, requestId });
+      } catch {
+        // a dump must never affect the request
+      }
     },
+    close: () => Promise.resolve(),
   };
 }
 

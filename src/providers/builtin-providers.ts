@@ -1,3 +1,4 @@
+import { builtinFieldCacheRules } from "./builtin-field-cache-rules.js";
 import { defineProvider } from "./define-provider.js";
 import type { ProviderDefinition } from "./provider-declaration.js";
 
@@ -45,6 +46,9 @@ export const anthropicProvider = defineProvider({
     { match: "claude-3-5-haiku*", capabilities: { reasoning: false } },
     { match: "claude-3-haiku*", capabilities: { reasoning: false } },
   ],
+  // OpenAI-style senders add `stream_options`, which the Messages API answers with 400.
+  adapters: [{ name: "param-policy", options: { preset: "anthropic-messages" } }],
+  fieldCache: builtinFieldCacheRules.anthropicThinking,
   docsUrl: "https://docs.anthropic.com/en/api/overview",
 });
 
@@ -62,6 +66,7 @@ export const geminiProvider = defineProvider({
   keyRequired: true,
   models: { static: ["gemini-2.5-pro", "gemini-2.5-flash", "gemini-2.5-flash-lite"] },
   capabilityRules: [{ match: "*embedding*", capabilities: { tools: false, reasoning: false, streaming: false } }],
+  fieldCache: builtinFieldCacheRules.geminiThoughtSignature,
   docsUrl: "https://ai.google.dev/api",
 });
 
@@ -78,6 +83,8 @@ export const openRouterProvider = defineProvider({
   auth: { type: "bearer" },
   headers: { "x-title": "Switchyard" },
   keyRequired: true,
+  // Some routed models have no endpoint with tool support ("No endpoints found that support tool use").
+  adapters: ["tool-emulation"],
   docsUrl: "https://openrouter.ai/docs/api-reference/overview",
 });
 
@@ -117,6 +124,7 @@ export const deepSeekProvider = defineProvider({
   keyRequired: true,
   models: { static: ["deepseek-chat", "deepseek-reasoner"] },
   capabilityRules: [{ match: "deepseek-chat", capabilities: { reasoning: false } }],
+  fieldCache: builtinFieldCacheRules.deepSeekReasoningContent,
   docsUrl: "https://api-docs.deepseek.com/",
 });
 

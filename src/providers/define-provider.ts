@@ -8,6 +8,7 @@ import type {
   ProviderHooks,
 } from "./provider-declaration.js";
 import { modelListShapeByProtocol } from "./resolve-operation-path.js";
+import { fieldCacheRuleSchema } from "./field-cache-rule-declaration.js";
 
 const kebabCaseId = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 const headerName = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -81,6 +82,9 @@ const providerDeclarationSchema = z.strictObject({
     .optional(),
   transport: functionSchema.optional(),
   docsUrl: httpUrlSchema.optional(),
+  streamViaNonStream: z.boolean().optional(),
+  adapters: z.array(z.union([z.string().min(1), z.strictObject({ name: z.string().min(1), options: z.unknown().optional() })])).optional(),
+  fieldCache: z.array(fieldCacheRuleSchema).optional(),
 });
 
 /** Capabilities assumed when a declaration says nothing: permissive, so unknown models are not filtered out. */
@@ -128,6 +132,9 @@ export function defineProvider(declaration: ProviderDeclaration): ProviderDefini
     hooks: Object.freeze({ ...declaration.hooks } satisfies ProviderHooks),
     ...(declaration.transport === undefined ? {} : { transport: declaration.transport }),
     ...(declaration.docsUrl === undefined ? {} : { docsUrl: declaration.docsUrl }),
+    ...(declaration.streamViaNonStream === undefined ? {} : { streamViaNonStream: declaration.streamViaNonStream }),
+    adapters: Object.freeze([...(declaration.adapters ?? [])]),
+    fieldCache: Object.freeze([...(declaration.fieldCache ?? [])]),
   };
   return Object.freeze(definition);
 }

@@ -10,6 +10,7 @@ export type {
   ModelListShape,
   PathTemplateKey,
   PathTemplates,
+  ProviderAdapterReference,
   ProviderAuth,
   ProviderDeclaration,
   ProviderDefinition,
@@ -26,6 +27,20 @@ export type {
   UrlHookContext,
 } from "./provider-declaration.js";
 export { defineProvider, isHttpUrl } from "./define-provider.js";
+export {
+  fieldCacheModes,
+  fieldCacheRuleSchema,
+  fieldCacheScopes,
+  type FieldCacheCondition,
+  type FieldCacheExtract,
+  type FieldCacheInject,
+  type FieldCacheJson,
+  type FieldCacheMode,
+  type FieldCacheRuleDeclaration,
+  type FieldCacheScope,
+  type FieldCacheSelector,
+} from "./field-cache-rule-declaration.js";
+export { builtinFieldCacheRules, sharedFieldCacheRules } from "./builtin-field-cache-rules.js";
 export { modelListShapeByProtocol, protocolPathTemplates, resolveOperationPath, supportsOperation } from "./resolve-operation-path.js";
 export {
   anthropicProvider,

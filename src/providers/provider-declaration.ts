@@ -1,4 +1,5 @@
 import type { GatewayError, ProtocolId } from "../unified/index.js";
+import type { FieldCacheRuleDeclaration } from "./field-cache-rule-declaration.js";
 
 /** What one upstream call does; each protocol maps every operation it supports to a path template. */
 export type ProviderOperation = "generate" | "count-tokens" | "embed" | "list-models";
@@ -135,6 +136,12 @@ export interface TransportResponse {
 export type ProviderTransport = (request: UpstreamRequest, options: { signal?: AbortSignal }) => Promise<TransportResponse>;
 
 /**
+ * An adapter the provider applies by default, as plain data (providers sit below the adapters module and cannot
+ * import it): the adapter's name, or its name with options; `enabled: false` in config removes it.
+ */
+export type ProviderAdapterReference = string | { readonly name: string; readonly options?: unknown };
+
+/**
  * A provider as data, the input of `defineProvider`. Everything expressible as data is data; code is limited to
  * the closed hook set and an optional in-process transport.
  */
@@ -171,6 +178,15 @@ export interface ProviderDeclaration {
   transport?: ProviderTransport;
   /** The provider's API reference, for docs and `doctor`. */
   docsUrl?: string;
+  /**
+   * The provider's streaming is broken: a streaming client request is sent as a non-streaming call and the answer
+   * emitted as the equivalent stream events (config `providers.<id>.stream.viaNonStream` overrides it).
+   */
+  streamViaNonStream?: boolean;
+  /** Adapters every request to this provider goes through, before any configured in switchyard.json. */
+  adapters?: readonly ProviderAdapterReference[];
+  /** Field-cache rules: provider state clients drop, replayed across turns (config can strengthen, never weaken). */
+  fieldCache?: readonly FieldCacheRuleDeclaration[];
 }
 
 /** A validated, normalized declaration (output of `defineProvider`). */
@@ -200,4 +216,10 @@ export interface ProviderDefinition {
   readonly hooks: Readonly<ProviderHooks>;
   readonly transport?: ProviderTransport;
   readonly docsUrl?: string;
+  /** Streams are served through a non-streaming upstream call by default (see the declaration). */
+  readonly streamViaNonStream?: boolean;
+  /** Declared default adapters (empty when none). */
+  readonly adapters: readonly ProviderAdapterReference[];
+  /** Declared field-cache rules (empty when none). */
+  readonly fieldCache: readonly FieldCacheRuleDeclaration[];
 }

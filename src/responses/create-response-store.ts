@@ -13,7 +13,10 @@ import { pageInputItems, type InputItemsPage, type InputItemsQuery } from "./lis
 export interface ResponseStoreOptions {
   /** The shared state (memory, file, Redis): the store is written against the interface only. */
   state: StateStore;
-  /** How long a response is kept after its last write (ms); default 30 days, as the OpenAI API keeps them. */
+  /**
+   * How long a response is kept after its last write or use (ms); default 30 days, as the OpenAI API keeps them.
+   * Reading a response or continuing from it restarts the TTL of it and every response before it in its chain.
+   */
   ttlMs?: number;
   /** The largest stored entry in bytes of JSON; larger ones are refused with a reason. Default 8 MiB. */
   maxEntryBytes?: number;
@@ -51,12 +54,33 @@ export interface ResponseStore {
    * `change` returning undefined leaves it alone. Returns the record now stored. `not_found` as for `get`.
    */
   update(id: string, owner: string, change: (current: StoredResponse) => StoredResponse | undefined): Promise<StoredResponse>;
+  /**
+   * Restarts the TTL of the entries under `ids` (sliding expiry: a conversation in use keeps its oldest links).
+   * Callers pass ids they have already read for their owner; absent ones are skipped, and an entry changed meanwhile
+   * is left to the writer that changed it (whose write set a fresh TTL anyway).
+   */
+  refresh(ids: readonly string[]): Promise<void>;
+  /** Raises the cancel flag of a background response: a small key the instance running it polls. */
+  flagCancel(id: string): Promise<void>;
+  /** Which of `ids` have their cancel flag raised (one small read each, never the records themselves). */
+  readCancelFlags(ids: readonly string[]): Promise<Set<string>>;
+  /**
+   * Takes or renews the run lease of background responses `ids` for `ttlMs`: a small key that says the instance
+   * running them is alive. A job whose lease is gone while it is still queued or in progress has lost its runner.
+   */
+  renewLeases(ids: readonly string[], ttlMs: number): Promise<void>;
+  /** Whether the run lease of `id` is held (unexpired). */
+  holdsLease(id: string): Promise<boolean>;
+  /** Drops the run lease of `id` once its run has settled. */
+  releaseLease(id: string): Promise<void>;
 }
 
 const defaultTtlMs = 30 * 24 * 60 * 60 * 1000;
 const defaultMaxEntryBytes = 8 * 1024 * 1024;
 /** Compare-and-set retries: writers of one response are its request and at most one cancel, so a few suffice. */
 const maxUpdateAttempts = 8;
+/** A cancel flag only has to outlive the run it stops; background runs are bounded by the request timeout. */
+const cancelFlagTtlMs = 24 * 60 * 60 * 1000;
 
 /** The 404 every missing, expired or foreign id gets, worded as the OpenAI API words it. */
 export function responseNotFound(id: string, path?: string): GatewayError {
@@ -71,6 +95,9 @@ export function createResponseStore(options: ResponseStoreOptions): ResponseStor
   const maxEntryBytes = options.maxEntryBytes ?? defaultMaxEntryBytes;
   const prefix = options.keyPrefix ?? "responses:";
   const keyOf = (id: string): string => `${prefix}${id}`;
+  // Outside the records' key space: a response id never starts with "#".
+  const flagKeyOf = (id: string): string => `${prefix}#cancel:${id}`;
+  const leaseKeyOf = (id: string): string => `${prefix}#lease:${id}`;
 
   /** The value to write for a record: itself, or the refusal marker when it is over the cap. */
   const prepare = (record: StoredResponse): { value: JsonObject; outcome: SaveOutcome } => {
@@ -123,6 +150,27 @@ export function createResponseStore(options: ResponseStoreOptions): ResponseStor
         if (await state.compareAndSet(keyOf(id), raw, value, { ttlMs })) return requireFound(decodeLookup(value, owner), id);
       }
       throw new GatewayError("internal", `response '${id}' kept changing while being updated`);
+    },
+    refresh: async (ids) => {
+      await Promise.all(
+        ids.map(async (id) => {
+          const raw = await state.get(keyOf(id));
+          // Compare-and-set with the same value: only the TTL changes, and a concurrent write is never undone.
+          if (raw !== undefined) await state.compareAndSet(keyOf(id), raw, raw, { ttlMs });
+        }),
+      );
+    },
+    flagCancel: (id) => state.set(flagKeyOf(id), true, { ttlMs: cancelFlagTtlMs }),
+    readCancelFlags: async (ids) => {
+      const values = await Promise.all(ids.map((id) => state.get(flagKeyOf(id))));
+      return new Set(ids.filter((_id, index) => values[index] === true));
+    },
+    renewLeases: async (ids, leaseTtlMs) => {
+      await Promise.all(ids.map((id) => state.set(leaseKeyOf(id), true, { ttlMs: leaseTtlMs })));
+    },
+    holdsLease: async (id) => (await state.get(leaseKeyOf(id))) === true,
+    releaseLease: async (id) => {
+      await state.delete(leaseKeyOf(id));
     },
   };
 }

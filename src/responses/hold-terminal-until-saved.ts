@@ -9,11 +9,13 @@ const frameEnd = /\r\n\r\n|\n\n|\r\r/g;
  * `response` object) has resolved, so a follow-up sent the instant the client sees `response.completed` finds its
  * parent (LESSONS §8). Frames are forwarded whole, as soon as they are complete; only a partial frame waits for
  * its end, which no client could have parsed anyway. Works on both the translated and the passthrough stream,
- * because it reads the client-facing frames, not the upstream's.
+ * because it reads the client-facing frames, not the upstream's. `rewrite`, when given, is applied to every frame
+ * (whole, before the terminal check), so what is saved is what the client sees.
  */
 export async function* holdTerminalUntilSaved(
   chunks: AsyncIterable<string | Uint8Array>,
   save: (response: Record<string, unknown>) => Promise<void>,
+  rewrite?: (frame: string) => string,
 ): AsyncGenerator<string> {
   const textDecoder = new TextDecoder();
   let pending = "";
@@ -25,7 +27,7 @@ export async function* holdTerminalUntilSaved(
     let start = 0;
     for (const match of text.matchAll(frameEnd)) {
       const end = match.index + match[0].length;
-      const frame = text.slice(start, end);
+      const frame = rewrite === undefined ? text.slice(start, end) : rewrite(text.slice(start, end));
       start = end;
       const response = saved ? undefined : readTerminalResponse(frame);
       if (response !== undefined) {
@@ -43,7 +45,8 @@ export async function* holdTerminalUntilSaved(
   for await (const chunk of chunks) {
     yield* release(pending + (typeof chunk === "string" ? chunk : textDecoder.decode(chunk, { stream: true })));
   }
-  const rest = pending + textDecoder.decode();
+  const tail = pending + textDecoder.decode();
+  const rest = rewrite === undefined || tail === "" ? tail : rewrite(tail);
   // A stream whose last frame lacks its blank line still ends with that frame (the SSE parser accepts it at EOF).
   if (rest !== "") {
     const response = saved ? undefined : readTerminalResponse(rest);

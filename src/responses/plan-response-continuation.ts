@@ -41,6 +41,11 @@ export interface ContinuationBody {
 export interface Continuation {
   /** The parent (owned by the caller, finished). */
   parent: StoredResponse;
+  /**
+   * The credential that served the newest answered response of the chain (a prewarm has none): a continuation
+   * prefers it, which keeps the upstream's prompt cache warm and lets a Responses upstream use the state it holds.
+   */
+  servedBy?: { provider: string; credentialId: string };
   /** The body for an attempt on `target`: the id passed through, or the history replayed (read once, up front). */
   bodyFor(target: ContinuationTarget): ContinuationBody;
 }
@@ -62,8 +67,10 @@ export async function prepareContinuation(
   // The walk reads every link, so ownership and existence of the whole chain are settled here, not mid-stream.
   const lineage = await rebuildResponseLineage(store, previous, owner, options);
   const parent = lineage.responses[lineage.responses.length - 1] as StoredResponse;
+  const served = lineage.responses.findLast((response) => response.target !== undefined)?.target;
   return {
     parent,
+    ...(served?.credentialId === undefined ? {} : { servedBy: { provider: served.provider, credentialId: served.credentialId } }),
     bodyFor: (target) => {
       const plan = planPreviousResponse(parent, target);
       if (plan.kind === "pass-through") return { plan, body: { ...body, previous_response_id: plan.upstreamResponseId } };

@@ -55,9 +55,28 @@ export async function rebuildResponseLineage(
     id = record.previousResponseId;
   }
   const responses = newestFirst.reverse();
+  // Continuing from a chain is using all of it: its oldest links must not expire while its newest are in use.
+  await store.refresh(responses.map((record) => record.id));
   const items: JsonObject[] = [];
   for (const record of responses) items.push(...record.input, ...record.output);
   return { responses, items };
+}
+
+/**
+ * Restarts the TTL of `record` and of every response before it that `owner` can still read (sliding expiry on
+ * `GET`). Unlike a continuation, a read does not need the whole chain, so a gap just ends the walk.
+ */
+export async function refreshResponseLineage(store: ResponseStore, record: StoredResponse, owner: string, options: LineageOptions = {}): Promise<void> {
+  const maxDepth = options.maxDepth ?? defaultMaxDepth;
+  const ids = [record.id];
+  let id = record.previousResponseId;
+  while (id !== undefined && ids.length < maxDepth && !ids.includes(id)) {
+    const lookup = await store.lookup(id, owner);
+    if (lookup.kind !== "found") break;
+    ids.push(id);
+    id = lookup.record.previousResponseId;
+  }
+  await store.refresh(ids);
 }
 
 /**

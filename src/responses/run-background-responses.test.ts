@@ -142,6 +142,116 @@ describe("background responses", () => {
   });
 });
 
+describe("background responses across instances and under load", () => {
+  it("stops a run on one instance when another instance sharing the store cancels it", async () => {
+    // Two gateway instances: each has its own runner and response store over one shared StateStore.
+    const shared = createMemoryStateStore();
+    const instanceA = createBackgroundResponses({ store: createResponseStore({ state: shared }), cancelPollMs: 20 });
+    const instanceB = createBackgroundResponses({ store: createResponseStore({ state: shared }), cancelPollMs: 20 });
+    let seen: AbortSignal | undefined;
+    const result = deferred<{ body: Record<string, unknown> }>();
+    await instanceA.start(
+      job(async (signal) => {
+        seen = signal;
+        signal.addEventListener("abort", () => result.reject(signal.reason));
+        return result.promise;
+      }),
+    );
+    await until(() => seen !== undefined);
+
+    const cancelled = await instanceB.cancel("resp_bg1", "key-a");
+    expect(cancelled.status).toBe("cancelled");
+    // A learns of it at its next poll of the cancel flag, not through any local call.
+    await instanceA.settled("resp_bg1");
+    expect(seen?.aborted).toBe(true);
+    expect((await instanceA.retrieve("resp_bg1", "key-a")).status).toBe("cancelled");
+    await instanceA.close();
+    await instanceB.close();
+  });
+
+  it("answers 429 once this instance runs its cap of jobs, and takes new ones when one ends", async () => {
+    const store = createResponseStore({ state: createMemoryStateStore() });
+    const background = createBackgroundResponses({ store, maxBackgroundJobs: 2 });
+    const first = deferred<{ body: Record<string, unknown> }>();
+    const second = deferred<{ body: Record<string, unknown> }>();
+    await background.start(job(() => first.promise, "resp_a"));
+    await background.start(job(() => second.promise, "resp_b"));
+    await expect(background.start(job(async () => ({ body: finalBody }), "resp_c"))).rejects.toMatchObject({ code: "rate_limited", httpStatus: 429 });
+    // Refused before anything was written: nothing to poll under that id.
+    await expect(store.get("resp_c", "key-a")).rejects.toMatchObject({ code: "not_found" });
+
+    first.resolve({ body: finalBody });
+    await background.settled("resp_a");
+    const started = await background.start(job(async () => ({ body: finalBody }), "resp_c"));
+    expect(started.status).toBe("queued");
+    second.resolve({ body: finalBody });
+    await background.settled("resp_b");
+    await background.settled("resp_c");
+  });
+
+  it("keeps a streamed job's events for late readers and saves the record before the terminal event", async () => {
+    const store = createResponseStore({ state: createMemoryStateStore() });
+    const background = createBackgroundResponses({ store });
+    const frame = (type: string, sequence: number, extra: Record<string, unknown> = {}): string =>
+      `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence, ...extra })}\n\n`;
+    const release = deferred<undefined>();
+    let statusAtTerminal: string | undefined;
+    await background.start({
+      ...job(async (_signal, events) => {
+        events?.append(frame("response.in_progress", 1), 1);
+        events?.append(frame("response.output_text.delta", 2, { delta: "do" }), 2);
+        await release.promise;
+        events?.append(frame("response.output_text.delta", 3, { delta: "ne" }), 3);
+        return { body: finalBody, closingFrames: [frame("response.completed", 4, { response: finalBody })] };
+      }),
+      stream: true,
+    });
+    const log = background.events("resp_bg1");
+    expect(log).toBeDefined();
+    const live: string[] = [];
+    const reading = (async () => {
+      for await (const text of log?.subscribe(undefined) ?? []) {
+        const event = JSON.parse(text.slice(text.indexOf("data: ") + 6)) as { type: string; sequence_number: number; response?: { id: string } };
+        if (event.type === "response.completed") statusAtTerminal = (await store.get("resp_bg1", "key-a")).status;
+        live.push(`${event.sequence_number}:${event.type}`);
+      }
+    })();
+    await until(() => live.length === 3);
+    release.resolve(undefined);
+    await reading;
+    await background.settled("resp_bg1");
+    expect(live).toEqual(["0:response.created", "1:response.in_progress", "2:response.output_text.delta", "3:response.output_text.delta", "4:response.completed"]);
+    expect(statusAtTerminal).toBe("completed");
+
+    // A reader attaching after the end, from sequence 2 on, gets the rest in order.
+    const late: number[] = [];
+    for await (const text of log?.subscribe(2) ?? []) late.push((JSON.parse(text.slice(text.indexOf("data: ") + 6)) as { sequence_number: number }).sequence_number);
+    expect(late).toEqual([3, 4]);
+  });
+
+  it("ends a cancelled streamed job's events with an error event saying so", async () => {
+    const store = createResponseStore({ state: createMemoryStateStore() });
+    const background = createBackgroundResponses({ store });
+    let seen: AbortSignal | undefined;
+    await background.start({
+      ...job(
+        (signal) =>
+          new Promise((_resolve, reject) => {
+            seen = signal;
+            signal.addEventListener("abort", () => reject(signal.reason as Error));
+          }),
+      ),
+      stream: true,
+    });
+    await until(() => seen !== undefined);
+    await background.cancel("resp_bg1", "key-a");
+    await background.settled("resp_bg1");
+    const types: string[] = [];
+    for await (const text of background.events("resp_bg1")?.subscribe(undefined) ?? []) types.push((JSON.parse(text.slice(text.indexOf("data: ") + 6)) as { type: string; code?: string }).type);
+    expect(types).toEqual(["response.created", "error"]);
+  });
+});
+
 describe("response ids", () => {
   it("issues resp_ ids for non-native targets and keeps upstream ids for native ones", () => {
     let counter = 0;

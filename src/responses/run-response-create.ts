@@ -1,9 +1,12 @@
 import type { Gateway, GatewayCall, GatewayResult, ResponsesAttemptTarget, ResponsesCallHooks } from "../pipeline/index.js";
 import { GatewayError, invalidRequest, toGatewayError } from "../unified/index.js";
+import { collectBackgroundStream } from "./collect-background-stream.js";
 import { convertResponseInput } from "./convert-response-input.js";
+import { eventStreamHeaders } from "./create-response-event-log.js";
 import { convertResponseRecord, renderStoredResponse, responseOwner } from "./convert-response-record.js";
 import { isJsonObject, readJsonValue, type JsonObject, type ResponseTarget } from "./convert-stored-response.js";
 import type { ResponseStore } from "./create-response-store.js";
+import { echoPreviousResponseId, echoPreviousResponseIdInFrame } from "./patch-response-frames.js";
 import { holdTerminalUntilSaved } from "./hold-terminal-until-saved.js";
 import type { ResponseIdIssuer } from "./issue-response-id.js";
 import { prepareContinuation, type Continuation } from "./plan-response-continuation.js";
@@ -40,20 +43,23 @@ export async function runResponseCreate(call: GatewayCall, context: ResponseCrea
   const storage = decideResponseStorage(clientBody, context.transport);
   const owner = responseOwner(call.proxyKeyId);
   const background = clientBody["background"] === true;
-  if (background && (call.stream === true || clientBody["stream"] === true)) {
-    throw invalidRequest("stream", "streaming a background response is not supported by this gateway; poll GET /v1/responses/{id} instead");
-  }
-  // The upstream must neither run in the background itself nor stream a job nobody is reading.
-  const body = background ? withoutBackground(clientBody) : clientBody;
+  const streamed = call.stream === true || clientBody["stream"] === true;
+  // The upstream must not run in the background itself: the gateway holds the job (and streams it only if asked).
+  const body = background ? withoutBackground(clientBody, streamed) : clientBody;
   const lookupStore = context.connection === undefined ? context.store : layeredLookup(context.connection, context.store);
   // Before routing: a missing or foreign parent is a 404 while no stream has started.
   const continuation = await prepareContinuation(lookupStore, body, owner);
   const previousResponseId = continuation?.parent.id;
-  if (background) return startBackground(call, body, { context, owner, input: convertResponseInput(clientBody["input"]), continuation, previousResponseId });
+  if (background) return startBackground(call, body, { context, owner, input: convertResponseInput(clientBody["input"]), continuation, previousResponseId, streamed });
 
   const attempt = trackAttempts(body, continuation, context.ids.fresh());
-  const result = await context.gateway.handle({ ...call, body, responses: attempt.hooks });
-  if (storage === "none") return result;
+  const handled = await context.gateway.handle({ ...call, body, responses: attempt.hooks });
+  const result = previousResponseId === undefined ? handled : echoPreviousResponseId(handled, previousResponseId);
+  const rewrite = previousResponseId === undefined ? undefined : (frame: string): string => echoPreviousResponseIdInFrame(frame, previousResponseId);
+  if (storage === "none") {
+    if (result.kind !== "stream" || rewrite === undefined) return result;
+    return { ...result, chunks: holdTerminalUntilSaved(result.chunks, async () => undefined, rewrite) };
+  }
   const save = async (response: Record<string, unknown>): Promise<void> => {
     const target = attempt.target();
     let record;
@@ -76,7 +82,7 @@ export async function runResponseCreate(call: GatewayCall, context: ResponseCrea
   };
   switch (result.kind) {
     case "stream":
-      return { ...result, chunks: holdTerminalUntilSaved(result.chunks, save) };
+      return { ...result, chunks: holdTerminalUntilSaved(result.chunks, save, rewrite) };
     case "json":
     case "bytes": {
       const response = readResultBody(result);
@@ -96,11 +102,13 @@ interface BackgroundInputs {
   input: JsonObject[];
   continuation: Continuation | undefined;
   previousResponseId: string | undefined;
+  /** `stream: true`: the POST answers with the job's events as they are produced (and clients may re-attach). */
+  streamed: boolean;
 }
 
 /** Records the job as queued and answers at once; the run goes through the same pipeline under its own signal. */
 async function startBackground(call: GatewayCall, body: Record<string, unknown>, inputs: BackgroundInputs): Promise<GatewayResult> {
-  const { context, owner, input, continuation, previousResponseId } = inputs;
+  const { context, owner, input, continuation, previousResponseId, streamed } = inputs;
   const id = context.ids.fresh();
   const fields: JsonObject = {};
   for (const key of echoedWhileQueued) {
@@ -115,22 +123,28 @@ async function startBackground(call: GatewayCall, body: Record<string, unknown>,
     input,
     ...(previousResponseId === undefined ? {} : { previousResponseId }),
     ...(Object.keys(fields).length === 0 ? {} : { fields }),
-    run: async (signal) => {
+    stream: streamed,
+    run: async (signal, events) => {
       // The job's own id is the response id a non-native target's output items derive from.
       const attempt = trackAttempts(body, continuation, id);
       const { rawBody: _rawBody, stream: _stream, ...detached } = call;
-      const result = await context.gateway.handle({ ...detached, body, signal, responses: attempt.hooks });
-      const response = readResultBody(result);
+      const result = await context.gateway.handle({ ...detached, body, signal, responses: attempt.hooks, ...(streamed ? { stream: true } : {}) });
+      const patch = { id, background: true, ...(previousResponseId === undefined ? {} : { previous_response_id: previousResponseId }) };
+      const collected = events === undefined ? undefined : await collectBackgroundStream(result, events, patch);
+      const response = collected?.response ?? readResultBody(result);
       if (response === undefined) throw new GatewayError("upstream_server", "the background response ended without a response body");
       const target = attempt.target();
       // A native upstream knows the response by its own id; continuations must pass that one on, not the job's.
       const upstreamId = response["id"];
       const served: ResponseTarget | undefined =
         target !== undefined && target.protocol === "openai-responses" && typeof upstreamId === "string" ? { ...target, upstreamResponseId: upstreamId } : target;
-      return { body: response, ...(served === undefined ? {} : { target: served }) };
+      return { body: response, ...(served === undefined ? {} : { target: served }), ...(collected === undefined ? {} : { closingFrames: collected.closingFrames }) };
     },
   });
-  return { kind: "json", status: 200, headers: { "content-type": "application/json" }, body: renderStoredResponse(queued) };
+  const events = streamed ? context.background.events(id) : undefined;
+  if (events === undefined) return { kind: "json", status: 200, headers: { "content-type": "application/json" }, body: renderStoredResponse(queued) };
+  // The client's disconnect ends only its subscription; the job runs on.
+  return { kind: "stream", status: 200, headers: { ...eventStreamHeaders }, chunks: events.subscribe(undefined, call.signal) };
 }
 
 /** The pipeline hooks of one request, remembering which target answered and what body it was sent. */
@@ -139,6 +153,7 @@ function trackAttempts(body: Record<string, unknown>, continuation: Continuation
   let sent: Record<string, unknown> = body;
   const hooks: ResponsesCallHooks = {
     issuedResponseId,
+    ...(continuation?.servedBy === undefined ? {} : { servedBy: continuation.servedBy }),
     bodyFor: (target) => {
       sent = continuation === undefined ? body : continuation.bodyFor(target).body;
       return sent;
@@ -158,9 +173,9 @@ function trackAttempts(body: Record<string, unknown>, continuation: Continuation
   };
 }
 
-function withoutBackground(body: Record<string, unknown>): Record<string, unknown> {
+function withoutBackground(body: Record<string, unknown>, streamed: boolean): Record<string, unknown> {
   const { background: _background, ...rest } = body;
-  return { ...rest, stream: false };
+  return { ...rest, stream: streamed };
 }
 
 /** Lookups on a WebSocket see the connection's own responses first, then the shared store. */

@@ -13,7 +13,7 @@ const table: ReadonlyArray<[string, GatewayError, number, FallbackDecision]> = [
   ["429 short, already retried: cool the credential for that model", upstream("rate_limited", 429, 800), 1, { kind: "rotate", outcome: { kind: "failure", scope: "credential-model", code: "rate_limited", cooldownMs: 800 } }],
   ["429 with a long retry-after: rotate with that cooldown", upstream("rate_limited", 429, 30_000), 0, { kind: "rotate", outcome: { kind: "failure", scope: "credential-model", code: "rate_limited", cooldownMs: 30_000 } }],
   ["429 without retry-after: rotate, the pool's backoff decides", upstream("rate_limited", 429), 0, { kind: "rotate", outcome: { kind: "failure", scope: "credential-model", code: "rate_limited" } }],
-  ["quota exhausted: the whole credential cools", upstream("quota_exhausted", 429, 3_600_000), 0, { kind: "rotate", outcome: { kind: "failure", scope: "credential", code: "quota_exhausted", cooldownMs: 3_600_000 } }],
+  ["quota exhausted: the credential's quota for the model cools (its group, else the whole credential)", upstream("quota_exhausted", 429, 3_600_000), 0, { kind: "rotate", outcome: { kind: "failure", scope: "credential-group", code: "quota_exhausted", cooldownMs: 3_600_000 } }],
   ["upstream 401: credential disabled", upstream("authentication", 401), 0, { kind: "rotate", outcome: { kind: "disable", code: "authentication" } }],
   ["upstream 403: credential disabled", upstream("permission", 403), 0, { kind: "rotate", outcome: { kind: "disable", code: "permission" } }],
   ["the client's own proxy key: stop", new GatewayError("authentication", "missing or invalid proxy key"), 0, neutralStop],
@@ -39,6 +39,9 @@ describe("decideFallback", () => {
 
   it("honours its knobs: no same-credential retries, a longer short retry-after, backoff capped", () => {
     expect(decideFallback({ error: upstream("upstream_server", 500), retriesOnCredential: 0 }, { maxRetriesOnCredential: 0 })).toEqual({ kind: "next-target", outcome: { kind: "neutral" } });
+    // Retries used up on the target's first failing credential: one other credential of the target is tried, uncooled.
+    expect(decideFallback({ error: upstream("upstream_server", 502), retriesOnCredential: 1, mayRotateTransient: true })).toEqual({ kind: "rotate", outcome: { kind: "neutral" } });
+    expect(decideFallback({ error: upstream("overloaded", 529), retriesOnCredential: 0, mayRotateTransient: true }).kind).toBe("retry-same");
     expect(decideFallback({ error: upstream("rate_limited", 429, 4_000), retriesOnCredential: 0 }, { shortRetryAfterMs: 5_000 })).toEqual({ kind: "retry-same", delayMs: 4_000 });
     expect(decideFallback({ error: upstream("overloaded", 529), retriesOnCredential: 3 }, { maxRetriesOnCredential: 9, retryMaxMs: 1_000 })).toEqual({ kind: "retry-same", delayMs: 1_000 });
   });

@@ -18,6 +18,13 @@ export interface FailedAttempt {
   error: GatewayError;
   /** How many times this credential was already retried for this request (0 on the first failure). */
   retriesOnCredential: number;
+  /**
+   * True when a transient failure that used up its same-credential retries may try one other credential of the same
+   * target: the executor says so for the first such credential of a target that has another one. A failure of one
+   * key (a broken per-key proxy, a bad shard) is then served by a healthy key; a second credential failing the same
+   * way says the provider is the problem, and the request moves on to the next target without trying every key.
+   */
+  mayRotateTransient?: boolean;
 }
 
 /** Knobs of the table; the hard stops (invalid request, context length, content filter, client auth) have none. */
@@ -55,10 +62,14 @@ export function mayFailOver(code: GatewayErrorCode, options: FallbackPolicyOptio
   return options.failoverOn === undefined || options.failoverOn.includes(code);
 }
 
-/** Where each capacity code cools down: a 429 is per model on most providers, a billing/quota stop per credential. */
+/**
+ * Where each capacity code cools down: a 429 is per model on most providers (per quota group when the model is in
+ * one); an exhausted quota is the credential's quota for that model: its quota group when the provider declares
+ * one, else the whole credential (billing and credit stops are credential-wide).
+ */
 const cooldownScopeByCode: Partial<Record<GatewayErrorCode, CooldownScope>> = {
   rate_limited: "credential-model",
-  quota_exhausted: "credential",
+  quota_exhausted: "credential-group",
 };
 
 /**
@@ -85,10 +96,10 @@ function decideByTable(attempt: FailedAttempt, options: FallbackPolicyOptions): 
   const backoffMs = Math.min(options.retryMaxMs ?? 2_000, (options.retryBaseMs ?? 250) * 2 ** retriesOnCredential);
   // A transient failure is retried on the same credential a bounded number of times, then the target is left:
   // one generic failure says nothing about the credential, so it never cools it (let alone the provider).
-  const transient = (): FallbackDecision =>
-    retriesOnCredential < maxRetries
-      ? { kind: "retry-same", delayMs: Math.min(error.retryAfterMs ?? backoffMs, options.retryMaxMs ?? 2_000) }
-      : { kind: "next-target", outcome: { kind: "neutral" } };
+  const transient = (): FallbackDecision => {
+    if (retriesOnCredential < maxRetries) return { kind: "retry-same", delayMs: Math.min(error.retryAfterMs ?? backoffMs, options.retryMaxMs ?? 2_000) };
+    return attempt.mayRotateTransient === true ? { kind: "rotate", outcome: { kind: "neutral" } } : { kind: "next-target", outcome: { kind: "neutral" } };
+  };
   const stop: FallbackDecision = { kind: "stop", outcome: { kind: "neutral" } };
 
   switch (error.code) {

@@ -3,13 +3,14 @@ import type { Logger } from "pino";
 import { getCodec } from "../protocols/index.js";
 import { GatewayError, toGatewayError, type ProtocolId } from "../unified/index.js";
 import type { Gateway, GatewayCall } from "../pipeline/index.js";
-import { createResponsesService, type ResponsesService } from "../responses/index.js";
+import { createResponsesService, type ResponsesService, type ResponsesServiceOptions } from "../responses/index.js";
 import { createProxyKeySet, readClientKey } from "./check-proxy-key.js";
 import { encodeModelList, encodeSingleModel } from "./encode-model-list.js";
 import { matchRoute, type RouteMatch } from "./match-route.js";
 import { exceedsJsonDepth } from "./measure-json-depth.js";
 import { handleResponsesStoreRoute } from "./responses-routes.js";
 import { attachResponsesWebSocket } from "./responses-websocket.js";
+import { registerCredentialAdminRoutes } from "./credential-admin-routes.js";
 import { startStream, writeStreamResult } from "./write-gateway-result.js";
 
 /** What the HTTP server needs; everything else lives in the gateway it fronts. */
@@ -24,6 +25,8 @@ export interface ServerOptions {
   logger?: Logger | boolean;
   /** The Responses API service; by default one over the gateway's StateStore (memory when it has none). */
   responses?: ResponsesService;
+  /** Background job cap and cancel-flag poll of the default Responses service (`config.responses`). */
+  backgroundResponses?: ResponsesServiceOptions["background"];
 }
 
 interface RawBody {
@@ -49,6 +52,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     createResponsesService({
       gateway: options.gateway,
       ...(options.gateway.state === undefined ? {} : { state: options.gateway.state }),
+      ...(options.backgroundResponses === undefined ? {} : { background: options.backgroundResponses }),
       ...(typeof options.logger === "object" ? { logger: options.logger } : {}),
     });
   const app = Fastify({
@@ -80,6 +84,8 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     return sendError(reply, errorProtocolOf(route), gatewayError);
   });
 
+  // Static routes win over the catch-all below.
+  registerCredentialAdminRoutes(app, options.gateway, proxyKeys);
   app.route({
     method: ["GET", "HEAD", "POST", "DELETE"],
     url: "*",

@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { responseOwner, type ResponsesService } from "../responses/index.js";
+import { readResponseStreamQuery, responseOwner, type ResponseStreamQuery, type ResponsesService } from "../responses/index.js";
 import { GatewayError } from "../unified/index.js";
 import type { ResponsesStoreAction } from "./match-route.js";
+import { startStream, writeStreamResult } from "./write-gateway-result.js";
 
 /**
  * The stored-response routes, owner-scoped by the proxy key that authenticated the call ("anonymous" without
@@ -19,8 +20,11 @@ export async function handleResponsesStoreRoute(
   const owner = responseOwner(proxyKeyId);
   const id = route.responseId;
   switch (route.action) {
-    case "retrieve":
-      return reply.send(await responses.retrieve(id, owner));
+    case "retrieve": {
+      const query = readResponseStreamQuery(readQuery(request));
+      if (!query.stream) return reply.send(await responses.retrieve(id, owner));
+      return streamEvents(responses, reply, { id, owner, query });
+    }
     case "delete":
       return reply.send(await responses.delete(id, owner));
     case "input-items":
@@ -32,6 +36,23 @@ export async function handleResponsesStoreRoute(
       throw new GatewayError("internal", `unknown responses route ${String(unreachable)}`);
     }
   }
+}
+
+/**
+ * Re-attaches to a response's events (`stream=true`, `starting_after`). The subscription ends when the client
+ * leaves; the background job it watches runs on.
+ */
+async function streamEvents(responses: ResponsesService, reply: FastifyReply, target: { id: string; owner: string; query: ResponseStreamQuery }): Promise<FastifyReply> {
+  const left = new AbortController();
+  reply.raw.on("close", () => left.abort());
+  const result = await responses.streamEvents(target.id, target.owner, target.query, left.signal);
+  if (result.kind !== "stream") return reply.code(result.status).headers(result.headers).send(result.body);
+  const started = await startStream(result);
+  // Nothing written yet: a failure before the first event is still a plain HTTP error (a 400 for dropped events).
+  if (started.kind === "failed") throw started.error;
+  reply.hijack();
+  await writeStreamResult(reply.raw, result, started);
+  return reply;
 }
 
 /** The query string as name → value, repeated names as lists (the input-items reader rejects those). */

@@ -14,8 +14,15 @@ export interface ResponsesWebSocketOptions {
   proxyKeys: ProxyKeySet;
   /** Largest accepted frame (the HTTP body limit). */
   maxPayloadBytes: number;
+  /**
+   * Bytes queued on a socket above which the gateway stops reading the upstream stream until they are written out;
+   * default 1 MiB. Bounds the memory a slow-reading client can make the gateway hold per connection.
+   */
+  highWaterBytes?: number;
   logger?: Logger;
 }
+
+const defaultHighWaterBytes = 1024 * 1024;
 
 /** The attached transport; `close()` ends every connection (server shutdown). */
 export interface ResponsesWebSocket {
@@ -63,9 +70,10 @@ function serveConnection(socket: WebSocket, request: IncomingMessage, proxyKeyId
   const connectionStore = options.responses.createConnectionStore();
   const closed = new AbortController();
   socket.on("close", () => closed.abort(new GatewayError("client_closed", "WebSocket closed")));
+  const writer = createSocketWriter(socket, closed.signal);
   let queue: Promise<void> = Promise.resolve();
   socket.on("message", (data, isBinary) => {
-    queue = queue.then(() => handleFrame(socket, data, isBinary, { request, proxyKeyId, connectionStore, signal: closed.signal, options }));
+    queue = queue.then(() => handleFrame(socket, data, isBinary, { request, proxyKeyId, connectionStore, signal: closed.signal, writer, options }));
   });
 }
 
@@ -74,6 +82,7 @@ interface FrameContext {
   proxyKeyId: string | undefined;
   connectionStore: ResponseStore;
   signal: AbortSignal;
+  writer: SocketWriter;
   options: ResponsesWebSocketOptions;
 }
 
@@ -83,7 +92,7 @@ async function handleFrame(socket: WebSocket, data: RawData, isBinary: boolean, 
     const body = readCreateFrame(data, isBinary);
     if (body["generate"] === false) {
       const { generate: _generate, ...prewarm } = body;
-      for (const event of await context.options.responses.prewarm(prewarm, context.proxyKeyId, context.connectionStore)) send(socket, JSON.stringify(event));
+      for (const event of await context.options.responses.prewarm(prewarm, context.proxyKeyId, context.connectionStore)) context.writer.send(JSON.stringify(event));
       return;
     }
     const { generate: _generate, ...create } = body;
@@ -102,16 +111,19 @@ async function handleFrame(socket: WebSocket, data: RawData, isBinary: boolean, 
     if (result.kind !== "stream") throw new GatewayError("internal", "a WebSocket response.create did not stream");
     const parser = createSseParser();
     const textDecoder = new TextDecoder();
+    const highWaterBytes = context.options.highWaterBytes ?? defaultHighWaterBytes;
     for await (const chunk of result.chunks) {
       if (socket.readyState !== socket.OPEN) break;
       // Each SSE event's data is already the event's JSON; heartbeat comments carry none and are dropped.
       for (const message of parser.feed(typeof chunk === "string" ? chunk : textDecoder.decode(chunk, { stream: true }))) {
-        if (message.data !== "" && message.data !== "[DONE]") send(socket, message.data);
+        if (message.data !== "" && message.data !== "[DONE]") context.writer.send(message.data);
       }
+      // Backpressure: the next chunk is not pulled (so the upstream is not read) while the client lags behind.
+      await context.writer.drain(highWaterBytes);
     }
-    for (const message of parser.end()) if (message.data !== "" && message.data !== "[DONE]") send(socket, message.data);
+    for (const message of parser.end()) if (message.data !== "" && message.data !== "[DONE]") context.writer.send(message.data);
   } catch (error) {
-    sendError(socket, toGatewayError(error));
+    sendError(context.writer, toGatewayError(error));
   }
 }
 
@@ -136,14 +148,43 @@ function rawDataText(data: RawData): string {
   return Buffer.from(data instanceof ArrayBuffer ? new Uint8Array(data) : data).toString("utf8");
 }
 
-function send(socket: WebSocket, text: string): void {
-  if (socket.readyState === socket.OPEN) socket.send(text);
+/** Sends a connection's frames and tells when the bytes it has queued fall back under a mark. */
+interface SocketWriter {
+  send(text: string): void;
+  /** Resolves at once when at most `highWaterBytes` are queued, else once half of that is left (or the socket ends). */
+  drain(highWaterBytes: number): Promise<void>;
+}
+
+function createSocketWriter(socket: WebSocket, closed: AbortSignal): SocketWriter {
+  let waiting: { lowWater: number; resolve: () => void } | undefined;
+  const release = (): void => {
+    const current = waiting;
+    waiting = undefined;
+    closed.removeEventListener("abort", release);
+    current?.resolve();
+  };
+  // One callback for every frame (no closure per frame): ws calls it as each frame's bytes reach the kernel, in order.
+  const onWritten = (): void => {
+    if (waiting !== undefined && socket.bufferedAmount <= waiting.lowWater) release();
+  };
+  return {
+    send: (text) => {
+      if (socket.readyState === socket.OPEN) socket.send(text, onWritten);
+    },
+    drain: (highWaterBytes) => {
+      if (socket.bufferedAmount <= highWaterBytes || closed.aborted || socket.readyState !== socket.OPEN) return Promise.resolve();
+      return new Promise((resolve) => {
+        waiting = { lowWater: Math.floor(highWaterBytes / 2), resolve };
+        closed.addEventListener("abort", release, { once: true });
+      });
+    },
+  };
 }
 
 /** An error event in the Responses WebSocket shape: `{type: "error", status, error}`; the connection stays open. */
-function sendError(socket: WebSocket, error: GatewayError): void {
+function sendError(writer: SocketWriter, error: GatewayError): void {
   const encoded = getCodec("openai-responses").encodeError(error);
   const body = encoded.body;
   const inner = typeof body === "object" && body !== null && "error" in body ? (body as { error: unknown }).error : body;
-  send(socket, JSON.stringify({ type: "error", status: encoded.status, error: inner }));
+  writer.send(JSON.stringify({ type: "error", status: encoded.status, error: inner }));
 }

@@ -37,6 +37,10 @@ describe("classifyUpstreamError", () => {
     [502, "<html><body>Bad Gateway</body></html>", {}, "upstream_server", 503, undefined],
     [503, openAiError("The engine is currently overloaded, please try again later", "server_error"), { "retry-after": "Mon, 02 Nov 2026 10:00:30 GMT" }, "overloaded", 503, 30_000],
     [529, { type: "error", error: { type: "overloaded_error", message: "Overloaded" } }, {}, "overloaded", 503, undefined],
+    // No retry-after: the exhausted window's reset header, or the wait the message names, sets the cooldown.
+    [429, openAiError("Rate limit reached for gpt-5 on tokens per min.", "tokens", "rate_limit_exceeded"), { "x-ratelimit-remaining-tokens": "0", "x-ratelimit-reset-tokens": "6m0s" }, "rate_limited", 429, 360_000],
+    [429, openAiError("Rate limit reached for gpt-5. Please try again in 20s.", "requests", "rate_limit_exceeded"), {}, "rate_limited", 429, 20_000],
+    [503, openAiError("The engine is overloaded, please try again in 20s", "server_error"), {}, "overloaded", 503, undefined],
     [504, "", {}, "upstream_timeout", 504, undefined],
   ])("%i %j → %s", (status, body, headers, code, httpStatus, retryAfterMs) => {
     const error = classify(status, body, headers);
@@ -78,6 +82,9 @@ describe("classifyUpstreamError", () => {
     expect(summary(classify(429, daily, {}, "gemini"))).toMatchObject({ code: "quota_exhausted", retryAfterMs: 42_500 });
     const bare = { error: { code: 429, message: "Resource has been exhausted (e.g. check quota).", status: "RESOURCE_EXHAUSTED" } };
     expect(classify(429, [bare], {}, "gemini").code).toBe("quota_exhausted");
+    // A quota reset delay is not a "retry after": still an exhausted quota, cooled until that reset.
+    const withReset = { error: { ...bare.error, details: [{ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "RATE_LIMIT_EXCEEDED", metadata: { quotaResetDelay: "5h30m0s" } }] } };
+    expect(summary(classify(429, withReset, {}, "gemini"))).toMatchObject({ code: "quota_exhausted", retryAfterMs: 19_800_000 });
   });
 
   it("reads a Gemini bad key (400 API_KEY_INVALID) as the gateway's authentication failure", () => {

@@ -1,6 +1,6 @@
 import type { ConfiguredProvider, Credential } from "../providers/index.js";
 import { GatewayError, type GatewayErrorCode } from "../unified/index.js";
-import { parseRetryAfter } from "./parse-retry-after.js";
+import { parseResetHint, parseRetryAfter } from "./parse-retry-after.js";
 import { readUpstreamErrorBody, type UpstreamErrorDetails } from "./read-upstream-error-body.js";
 import { excerptUpstreamText, redactUpstreamText } from "./redact-upstream-text.js";
 
@@ -43,8 +43,12 @@ export function classifyUpstreamError(input: UpstreamErrorInput): GatewayError {
   const details = readUpstreamErrorBody(body);
   const rawMessage = details.message ?? (body === undefined ? input.bodyText.trim().slice(0, 300) : "");
   const message = redactUpstreamText(rawMessage.trim() === "" ? `HTTP ${input.status}` : rawMessage.trim(), secrets);
-  const retryAfterMs = parseRetryAfter(input.headers, body, (input.now ?? Date.now)());
-  const { code, httpStatus } = decideCode(input.status, details, message, retryAfterMs);
+  const now = (input.now ?? Date.now)();
+  const explicitRetryAfterMs = parseRetryAfter(input.headers, body, now);
+  // Whether the provider said "retry after" decides rate limit vs. exhausted quota (Gemini); a reset time read from
+  // rate-limit headers, quota metadata or the message only says how long the cooldown lasts.
+  const { code, httpStatus } = decideCode(input.status, details, message, explicitRetryAfterMs);
+  const retryAfterMs = explicitRetryAfterMs ?? (code === "rate_limited" || code === "quota_exhausted" ? parseResetHint(input.headers, body, input.bodyText, now) : undefined);
 
   const upstreamRequestId = input.headers["x-request-id"] ?? input.headers["request-id"];
   const bodyExcerpt = excerptUpstreamText(input.bodyText, secrets);

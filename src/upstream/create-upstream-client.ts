@@ -2,6 +2,7 @@ import { Agent, request as undiciRequest, type Dispatcher } from "undici";
 import type { TransportResponse, UpstreamRequest } from "../providers/index.js";
 import { GatewayError } from "../unified/index.js";
 import { mapTransportError } from "./map-transport-error.js";
+import { reportUpstreamResponse } from "./observe-upstream-responses.js";
 
 /** Timeouts and pooling of the upstream client. */
 export interface UpstreamClientOptions {
@@ -119,6 +120,8 @@ function wrapResponse(
   context: Parameters<typeof mapTransportError>[1],
   discardSource: () => Promise<void>,
 ): UpstreamResponse {
+  // Every response, success or error, before its body: remaining-quota headers steer the next selection.
+  reportUpstreamResponse(status, headers);
   let claimed = false;
   const claim = (): void => {
     if (claimed) throw new GatewayError("internal", `${context.providerId}: the upstream body was already read`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseDuration, parseRetryAfter } from "./parse-retry-after.js";
+import { parseDuration, parseResetHint, parseRetryAfter } from "./parse-retry-after.js";
 
 const now = Date.parse("2026-11-02T10:00:00Z");
 
@@ -24,5 +24,30 @@ describe("parseRetryAfter", () => {
     expect(parseDuration("12s")).toBe(12_000);
     expect(parseDuration({ seconds: "1", nanos: 500_000_000 })).toBe(1500);
     expect(parseDuration(12)).toBeUndefined();
+  });
+});
+
+describe("parseResetHint (when no retry-after was given)", () => {
+  it("reads the reset of the exhausted rate-limit window, the latest when several are", () => {
+    expect(parseResetHint({ "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "1.5s", "x-ratelimit-remaining-tokens": "900", "x-ratelimit-reset-tokens": "6m0s" }, undefined, "", now)).toBe(1500);
+    expect(parseResetHint({ "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "1.5s", "x-ratelimit-remaining-tokens": "0", "x-ratelimit-reset-tokens": "6m0s" }, undefined, "", now)).toBe(360_000);
+    expect(parseResetHint({ "anthropic-ratelimit-tokens-remaining": "0", "anthropic-ratelimit-tokens-reset": "2026-11-02T10:00:30Z" }, undefined, "", now)).toBe(30_000);
+    // A window with quota left says nothing about this failure.
+    expect(parseResetHint({ "x-ratelimit-remaining-requests": "5", "x-ratelimit-reset-requests": "1s" }, undefined, "", now)).toBeUndefined();
+  });
+
+  it("reads Gemini's quotaResetDelay and quotaResetTimeStamp", () => {
+    const delay = { error: { details: [{ "@type": "type.googleapis.com/google.rpc.ErrorInfo", metadata: { quotaResetDelay: "1h2m3s" } }] } };
+    expect(parseResetHint({}, delay, "", now)).toBe(3_723_000);
+    const stamp = [{ error: { details: [{ "@type": "type.googleapis.com/google.rpc.ErrorInfo", metadata: { quotaResetTimeStamp: "2026-11-03T00:00:00Z" } }] } }];
+    expect(parseResetHint({}, stamp, "", now)).toBe(14 * 3_600_000);
+  });
+
+  it("reads a wait named in the message", () => {
+    expect(parseResetHint({}, undefined, "Rate limit reached. Please try again in 20s.", now)).toBe(20_000);
+    expect(parseResetHint({}, undefined, "Your quota will reset after 1h2m3s.", now)).toBe(3_723_000);
+    expect(parseResetHint({}, undefined, "please retry in 1.5 seconds", now)).toBe(1500);
+    expect(parseResetHint({}, undefined, "try again in 2 minutes", now)).toBe(120_000);
+    expect(parseResetHint({}, undefined, "try again later", now)).toBeUndefined();
   });
 });

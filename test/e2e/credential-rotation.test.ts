@@ -92,7 +92,10 @@ describe("credential rotation against the mock upstream", () => {
     const response = await chat(target);
     expect(response.status).toBe(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_400);
-    expect(keysUsed(target)).toEqual([keyA, keyB, keyC, keyA]);
+    // A's cooldown ends first; a wake-up delayed by load may find C's over too, and sequential then stays on C.
+    expect(keysUsed(target).slice(0, 3)).toEqual([keyA, keyB, keyC]);
+    expect([keyA, keyC]).toContain(keysUsed(target)[3]);
+    expect(keysUsed(target)).toHaveLength(4);
   });
 
   it("all keys cooling past the deadline: fails fast with all_targets_failed listing every attempt", async () => {

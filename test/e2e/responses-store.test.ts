@@ -143,15 +143,84 @@ describe.each(providerProtocols)("Responses store through the openai SDK, provid
     const retrieved = await client.responses.retrieve(second.id);
     expect(retrieved.previous_response_id).toBe(first.id);
   });
+
+  it("echoes previous_response_id on a continued create, streamed and not", async () => {
+    gateway.mock.script(textReply("First"), textReply("Second"), textReply("Third"));
+    const first = await client.responses.create({ model: target.model, input: "One" });
+    expect(first.previous_response_id ?? null).toBeNull();
+    const second = await client.responses.create({ model: target.model, input: "Two", previous_response_id: first.id });
+    expect(second.previous_response_id).toBe(first.id);
+
+    const stream = await client.responses.create({ model: target.model, input: "Three", previous_response_id: second.id, stream: true });
+    const carrying: Array<{ type: string; previous: string | null | undefined }> = [];
+    for await (const event of stream) {
+      if (event.type === "response.created" || event.type === "response.in_progress" || event.type === "response.completed") {
+        carrying.push({ type: event.type, previous: event.response.previous_response_id });
+      }
+    }
+    expect(carrying).toEqual([
+      { type: "response.created", previous: second.id },
+      { type: "response.in_progress", previous: second.id },
+      { type: "response.completed", previous: second.id },
+    ]);
+  });
 });
 
 describe("Responses store: ownership, store: false, background", () => {
   const model = mockTargets["anthropic-messages"].model;
 
+  it("streams the API's event sequence with contiguous sequence numbers from a non-Responses provider", async () => {
+    gateway.mock.script(toolCallReply({ id: "toolu_seq", name: "get_weather", arguments: { city: "Paris" } }, { text: "Checking.", reasoning: { text: "Need weather.", signature: "c2ln" } }));
+    const stream = await client.responses.create({ model, input: "Weather?", stream: true, tools: [weatherTool] });
+    const events: Array<{ type: string; sequence_number: number }> = [];
+    for await (const event of stream) events.push(event);
+    expect(events.map((event) => event.sequence_number)).toEqual(events.map((_event, index) => index));
+    // Reasoning events are the codec's choice (raw text or summary); everything else is fixed by the API.
+    const types = events.map((event) => event.type).filter((type) => !/^response\.reasoning_/.test(type));
+    expect(types).toEqual([
+      "response.created",
+      "response.in_progress",
+      "response.output_item.added",
+      "response.content_part.added",
+      "response.content_part.done",
+      "response.output_item.done",
+      "response.output_item.added",
+      "response.content_part.added",
+      ...types.filter((type) => type === "response.output_text.delta"),
+      "response.output_text.done",
+      "response.content_part.done",
+      "response.output_item.done",
+      "response.output_item.added",
+      ...types.filter((type) => type === "response.function_call_arguments.delta"),
+      "response.function_call_arguments.done",
+      "response.output_item.done",
+      "response.completed",
+    ]);
+    expect(types.filter((type) => type === "response.output_text.delta").length).toBeGreaterThan(0);
+    expect(types.filter((type) => type === "response.function_call_arguments.delta").length).toBeGreaterThan(0);
+  });
+
+  it("pages input items with after, limit and order through the SDK's cursor", async () => {
+    gateway.mock.script(textReply("Paged"));
+    const input: ResponseInputItem[] = ["one", "two", "three"].map((text) => ({ type: "message", role: "user", content: [{ type: "input_text", text }] }));
+    const created = await client.responses.create({ model, input });
+    const texts = (items: Array<{ type: string; content?: unknown }>): string[] =>
+      items.map((item) => ((item.content as Array<{ text: string }> | undefined)?.[0]?.text ?? ""));
+    const ascending: Array<{ type: string; content?: unknown }> = [];
+    // limit 1 makes the SDK follow `after` = last_id page by page.
+    for await (const item of client.responses.inputItems.list(created.id, { limit: 1, order: "asc" })) ascending.push(item);
+    expect(texts(ascending)).toEqual(["one", "two", "three"]);
+    const firstPage = await client.responses.inputItems.list(created.id, { limit: 2 });
+    expect([texts(firstPage.data), firstPage.has_more]).toEqual([["three", "two"], true]);
+    const rest = await client.responses.inputItems.list(created.id, { after: firstPage.data[1]?.id ?? "", order: "desc" });
+    expect([texts(rest.data), rest.has_more]).toEqual([["one"], false]);
+  });
+
   it("hides a response from another proxy key (404 everywhere, nothing sent upstream)", async () => {
     gateway.mock.script(textReply("Mine"));
     const created = await client.responses.create({ model, input: "Private" });
     await expect(other.responses.retrieve(created.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(other.responses.retrieve(created.id, { stream: true })).rejects.toBeInstanceOf(NotFoundError);
     await expect(other.responses.inputItems.list(created.id)).rejects.toBeInstanceOf(NotFoundError);
     await expect(other.responses.delete(created.id)).rejects.toBeInstanceOf(NotFoundError);
     const continued = other.responses.create({ model, input: "Continue", previous_response_id: created.id, stream: true });

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
+import { replayCommand } from "../../src/cli/index.js";
 import { loadConfig } from "../../src/config/index.js";
 import { createEngineFromConfig } from "../../src/library/index.js";
 import { buildServer } from "../../src/server/index.js";
@@ -101,6 +102,16 @@ async function listFiles(directory: string): Promise<string[]> {
 }
 
 describe("transaction trace (SWITCHYARD_TRACE=1)", () => {
+  it("records which provider, protocol, model and operation each provider request went to", async () => {
+    const gateway = await startTracedGateway();
+    gateway.mock.script(textReply("x"));
+    expect((await gateway.post(mockTargets["anthropic-messages"].model, true)).status).toBe(200);
+    await gateway.close();
+    const [name] = await readdir(join(gateway.dataDir, "traces"));
+    const lines = (await readFile(join(gateway.dataDir, "traces", name as string), "utf8")).trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.find((line) => line["kind"] === "provider-request")).toMatchObject({ provider: "anthropic", protocol: "anthropic-messages", model: mockTargets["anthropic-messages"].upstreamModel, operation: "generate", stream: true });
+  });
+
   it("writes one trace per request with every pass in order, passthrough and translated, streamed and not", async () => {
     const gateway = await startTracedGateway();
     const passthrough = mockTargets["openai-chat"].model;
@@ -145,11 +156,26 @@ describe("transaction trace (SWITCHYARD_TRACE=1)", () => {
     const files = await listFiles(gateway.dataDir);
     expect(files.filter((file) => file.includes(`${join("traces", "")}`))).toHaveLength(3);
     expect(files.filter((file) => file.includes(`${join("failures", "")}`))).toHaveLength(1);
-    const texts = [...(await Promise.all(files.map((file) => readFile(file, "utf8")))), gateway.logs.join("")];
+    // Replaying every trace and the dump, for real and dry, against a provider that echoes the key in every answer.
+    const replayMock = await startMockUpstream();
+    cleanups.push(() => replayMock.close());
+    const printed: string[] = [];
+    const replayEnv = { ...mockProviderEnvironment(replayMock.baseUrl), OPENAI_API_KEY: providerKey, SWITCHYARD_PROXY_KEYS: proxyKey };
+    const io = { stdout: (text: string) => void printed.push(text), stderr: (text: string) => void printed.push(text) };
+    for (const file of files) {
+      replayMock.script(textReply(`echo ${providerKey}`), errorReply(401, { message: `Incorrect API key provided: ${providerKey}` }));
+      await replayCommand(replayEnv, testConfigDirectory, file, {}, io);
+      await replayCommand(replayEnv, testConfigDirectory, file, { target: mockTargets["anthropic-messages"].model }, io);
+      await replayCommand(replayEnv, testConfigDirectory, file, { dryRun: true }, io);
+    }
+    expect(replayMock.generateRequests()).toHaveLength(files.length * 2);
+    expect(printed.join("")).toMatch(/HTTP 200[\s\S]*HTTP 401/);
+
+    const texts = [...(await Promise.all(files.map((file) => readFile(file, "utf8")))), gateway.logs.join(""), printed.join("")];
     expect(texts.join("")).toContain("[redacted]");
     expect(gateway.logs.some((line) => line.includes('"request.completed"'))).toBe(true);
     for (const secret of [providerKey, proxyKey, clientSecret, upstreamSecret]) {
-      for (const [index, text] of texts.entries()) expect(text.includes(secret), `${secret} in ${files[index] ?? "the log"}`).toBe(false);
+      for (const [index, text] of texts.entries()) expect(text.includes(secret), `${secret} in ${files[index] ?? (index === files.length ? "the log" : "replay output")}`).toBe(false);
     }
     // The secret was sent where it had to go: redaction is of what is written down, not of the traffic.
     expect(gateway.mock.generateRequests()[0]?.bodyText).toContain(clientSecret);

@@ -91,8 +91,9 @@ const vercelAdapter: ClientAdapter = {
     return { text: mockReasoning.text };
   },
   carriesArtefactBack(upstream) {
-    // Gemini's signature rides in the tool-call id, which the SDK sends back unchanged.
-    return upstream === "gemini";
+    // Gemini's signature rides in the tool-call id, which the SDK sends back unchanged. Anthropic's signed thinking,
+    // which the SDK drops, is put back by the gateway's field cache (provider-declared rule).
+    return upstream === "gemini" || upstream === "anthropic-messages";
   },
 };
 

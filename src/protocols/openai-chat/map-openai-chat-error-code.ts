@@ -1,4 +1,12 @@
 import type { GatewayErrorCode } from "../../unified/index.js";
+import { mapGatewayCodeToOpenAiErrorName, mapOpenAiErrorNameToGatewayCode, type OpenAiErrorName } from "../common/index.js";
+
+/**
+ * Chat's own names on top of the shared OpenAI table: none. Chat errors arrive in-band (a 200 body or a stream
+ * chunk, mostly from aggregators such as OpenRouter), and generic names such as `invalid_request_error` stay
+ * `upstream_server` there, so the router may still try the next target; Responses treats them as final.
+ */
+const chatErrorNameCodes: Readonly<Record<string, GatewayErrorCode>> = {};
 
 /**
  * An OpenAI-style error (`type`, `code`, maybe a numeric HTTP-like `code` from OpenRouter) → gateway code. Only the
@@ -7,71 +15,16 @@ import type { GatewayErrorCode } from "../../unified/index.js";
  * @see https://openrouter.ai/docs/api-reference/errors
  */
 export function mapOpenAiChatErrorToGatewayCode(type: unknown, code: unknown): GatewayErrorCode {
-  const names = [type, code].filter((value): value is string => typeof value === "string");
-  for (const name of names) {
-    switch (name) {
-      case "insufficient_quota":
-        return "quota_exhausted";
-      case "rate_limit_exceeded":
-      case "rate_limit_error":
-      case "requests":
-      case "tokens":
-        return "rate_limited";
-      case "server_is_overloaded":
-      case "overloaded_error":
-      case "overloaded":
-        return "overloaded";
-      case "context_length_exceeded":
-        return "context_length";
-      case "content_policy_violation":
-      case "content_filter":
-        return "content_filter";
-      default:
-        break;
-    }
-  }
+  const named = mapOpenAiErrorNameToGatewayCode(code, type, chatErrorNameCodes);
+  if (named !== undefined) return named;
+  // OpenRouter's numeric `code` is the upstream HTTP status: Chat only.
   if (code === 429) return "rate_limited";
   if (code === 529 || code === 503) return "overloaded";
   if (code === 402) return "quota_exhausted";
   return "upstream_server";
 }
 
-/** Gateway code → the `type` and `code` an OpenAI client expects in an error body. */
-export function mapGatewayCodeToOpenAiChatError(code: GatewayErrorCode): { type: string; code: string | null } {
-  switch (code) {
-    case "invalid_request":
-      return { type: "invalid_request_error", code: null };
-    case "unsupported_feature":
-      return { type: "invalid_request_error", code: "unsupported_parameter" };
-    case "context_length":
-      return { type: "invalid_request_error", code: "context_length_exceeded" };
-    case "content_filter":
-      return { type: "invalid_request_error", code: "content_policy_violation" };
-    case "authentication":
-      // What OpenAI itself answers for a bad key (a 401 with this type and code).
-      return { type: "invalid_request_error", code: "invalid_api_key" };
-    case "permission":
-      return { type: "permission_error", code: "permission_denied" };
-    case "not_found":
-      return { type: "invalid_request_error", code: "model_not_found" };
-    case "rate_limited":
-      return { type: "requests", code: "rate_limit_exceeded" };
-    case "quota_exhausted":
-      return { type: "insufficient_quota", code: "insufficient_quota" };
-    case "overloaded":
-      return { type: "server_error", code: "server_is_overloaded" };
-    case "upstream_server":
-    case "upstream_timeout":
-    case "stream_stalled":
-    case "client_closed":
-    case "no_capacity":
-    case "all_targets_failed":
-    case "config":
-    case "internal":
-      return { type: "server_error", code };
-    default: {
-      const unreachable: never = code;
-      return unreachable;
-    }
-  }
+/** Gateway code → the `type` and `code` an OpenAI client expects in an error body: the shared table unchanged. */
+export function mapGatewayCodeToOpenAiChatError(code: GatewayErrorCode): OpenAiErrorName {
+  return mapGatewayCodeToOpenAiErrorName(code);
 }

@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { GatewayError } from "../unified/index.js";
+import { loadConfig } from "./load-config.js";
+
+const cwd = "/srv/gateway";
+
+function load(env: Record<string, string>, files: Record<string, string> = {}) {
+  return loadConfig({ env, cwd, readFile: (path) => files[path] });
+}
+
+describe("background Responses settings", () => {
+  it("leaves them out when nothing is set (the Responses service holds the defaults)", () => {
+    expect(load({}).responses).toBeUndefined();
+  });
+
+  it("reads the environment over switchyard.json", () => {
+    const file = { "/srv/gateway/switchyard.json": JSON.stringify({ responses: { maxBackgroundJobs: 4, cancelPollMs: 250 } }) };
+    expect(load({}, file).responses).toEqual({ maxBackgroundJobs: 4, cancelPollMs: 250 });
+    expect(load({ SWITCHYARD_MAX_BACKGROUND_RESPONSES: "2" }, file).responses).toEqual({ maxBackgroundJobs: 2, cancelPollMs: 250 });
+    expect(load({ SWITCHYARD_BACKGROUND_CANCEL_POLL_MS: "100" }).responses).toEqual({ cancelPollMs: 100 });
+  });
+
+  it("rejects a cap of zero, naming the variable", () => {
+    const error = (() => {
+      try {
+        load({ SWITCHYARD_MAX_BACKGROUND_RESPONSES: "0" });
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    expect(GatewayError.isInstance(error) && error.code === "config" && error.message).toContain("SWITCHYARD_MAX_BACKGROUND_RESPONSES");
+  });
+});

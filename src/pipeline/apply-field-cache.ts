@@ -1,0 +1,123 @@
+import { createStreamResponseAssembler, type FieldCache, type FieldCachePass, type FieldCacheTarget } from "../field-cache/index.js";
+import type { ConfiguredProvider, FieldCacheRuleDeclaration } from "../providers/index.js";
+import type { ProtocolCodec, StreamEvent } from "../unified/index.js";
+import type { GatewayCall } from "./gateway-call.js";
+import { readSessionKeys } from "./read-session-key.js";
+import type { TraceRecorder } from "./trace-recorder.js";
+import type { StreamObserver } from "./translate-stream.js";
+
+/**
+ * The field cache for one upstream attempt. `openFieldCacheRun` returns undefined when no rule applies to the
+ * target, which is the common case: then the pipeline does nothing extra at all (no parse, no lookup, no wrapper).
+ */
+export interface FieldCacheRun {
+  /** The upstream request body with dropped state written back (the same object when nothing was written), then request-side extraction. */
+  prepareRequest(body: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /** Reads the rules' values from a non-streamed upstream answer (wire shape, before response adapters). */
+  readResponse(body: unknown): Promise<void>;
+  /** `readResponse` on an answer still as text (passthrough); unparseable text is skipped. */
+  readResponseText(text: string): Promise<void>;
+  /** The observer plus an assembler of the streamed answer, in `codec`'s protocol (the upstream's). */
+  observe(observer: StreamObserver): StreamObserver;
+  /**
+   * The client stream, with the assembled answer's values stored before the chunk that carries its terminal event
+   * goes out: a client may send its next turn the instant it sees the end.
+   */
+  wrap<C>(chunks: AsyncIterable<C>): AsyncGenerator<C>;
+}
+
+/** What the pipeline context offers the field cache. */
+export interface FieldCacheContext {
+  fieldCache?: FieldCache;
+  trace?: TraceRecorder;
+}
+
+/** The run for (call, target), or undefined when the target has no rules. */
+export function openFieldCacheRun(
+  context: FieldCacheContext,
+  call: GatewayCall,
+  requestBody: Record<string, unknown>,
+  target: { provider: ConfiguredProvider; upstreamModel: string },
+  upstreamCodec: ProtocolCodec,
+): FieldCacheRun | undefined {
+  const cache = context.fieldCache;
+  if (cache === undefined) return undefined;
+  const rules = cache.rulesFor(target.provider, target.upstreamModel);
+  if (rules.length === 0) return undefined;
+  const credentialId = target.provider.credentials[0]?.id;
+  // Session evidence is only computed when a rule is session-scoped.
+  const sessionKey = rules.some((rule) => rule.scope === "session") ? readSessionKeys(call.headers, requestBody, call.protocol)[0] : undefined;
+  const where: FieldCacheTarget = {
+    providerId: target.provider.id,
+    model: target.upstreamModel,
+    ...(credentialId === undefined ? {} : { credentialId }),
+    ...(call.proxyKeyId === undefined ? {} : { proxyKeyId: call.proxyKeyId }),
+    ...(sessionKey === undefined ? {} : { sessionKey }),
+  };
+  const trace = context.trace;
+  const onPass = trace?.active === true ? (pass: FieldCachePass) => trace.record("field-cache", pass, { action: pass.action, rule: pass.rule }) : undefined;
+  const assembler = createStreamResponseAssembler();
+  const readResponse = (body: unknown) => safely(() => cache.extract(rules, "response", body, where, onPass), trace);
+  const responseRules: readonly FieldCacheRuleDeclaration[] = rules.filter((rule) => rule.from === "response");
+  let stored = false;
+  const storeAssembled = async (): Promise<void> => {
+    if (stored) return;
+    stored = true;
+    const response = assembler.response();
+    if (response === undefined || responseRules.length === 0) return;
+    await safely(() => cache.extract(rules, "response", upstreamCodec.encodeResponse(response).value, where, onPass), trace);
+  };
+
+  return {
+    async prepareRequest(body) {
+      const injected = await cache.inject(rules, body, where, onPass).catch((error: unknown) => {
+        trace?.record("error", error, { stage: "field-cache" });
+        return body;
+      });
+      if (rules.some((rule) => rule.from === "request")) await safely(() => cache.extract(rules, "request", injected, where, onPass), trace);
+      return injected;
+    },
+    readResponse,
+    async readResponseText(text) {
+      if (responseRules.length === 0) return;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text) as unknown;
+      } catch {
+        return;
+      }
+      await readResponse(parsed);
+    },
+    observe(observer) {
+      if (responseRules.length === 0) return observer;
+      return {
+        ...observer,
+        onEvent(event: StreamEvent) {
+          assembler.push(event);
+          observer.onEvent?.(event);
+        },
+      };
+    },
+    async *wrap(chunks) {
+      for await (const chunk of chunks) {
+        if (assembler.finished) await storeAssembled();
+        yield chunk;
+      }
+      if (assembler.finished) await storeAssembled();
+    },
+  };
+}
+
+/** Field-cache failures never fail the request: they are traced and the answer goes on. */
+async function safely(run: () => Promise<void>, trace: TraceRecorder | undefined): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    trace?.record("error", error, { stage: "field-cache" });
+  }
+}
+
+/** `chunks` wrapped by the run (see `FieldCacheRun.wrap`), or `chunks` itself when there is no run. */
+export function withFieldCache<C>(run: FieldCacheRun | undefined, chunks: AsyncIterable<C>): AsyncIterable<C> {
+  return run === undefined ? chunks : run.wrap(chunks);
+}

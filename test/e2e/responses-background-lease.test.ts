@@ -1,0 +1,111 @@
+import type { AddressInfo } from "node:net";
+import type { FastifyInstance } from "fastify";
+import OpenAI from "openai";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createEngineFromConfig } from "../../src/library/index.js";
+import { createResponsesService, type ResponsesService } from "../../src/responses/index.js";
+import { buildServer } from "../../src/server/index.js";
+import { createMemoryStateStore, type StateStore } from "../../src/state/index.js";
+import { textReply } from "../support/mock-upstream.js";
+import { mockTargets, startTestGateway, testProxyKey, type TestGateway } from "../support/start-test-gateway.js";
+
+// Two gateway instances (each its own engine, Responses service and server) over one StateStore. Instance A runs the
+// background job; "killing" A means its lease writes stop reaching the store, exactly what B sees when A's process
+// dies. Margins are generous: the lease is 20 renewal periods long.
+
+const model = mockTargets["anthropic-messages"].model;
+const cancelPollMs = 50;
+const leaseMs = 1_000;
+
+interface Instance {
+  app: FastifyInstance;
+  responses: ResponsesService;
+  client: OpenAI;
+}
+
+let gateway: TestGateway;
+const started: Instance[] = [];
+
+beforeAll(async () => {
+  gateway = await startTestGateway();
+});
+afterAll(async () => {
+  await gateway.close();
+});
+afterEach(async () => {
+  for (const instance of started.splice(0)) {
+    instance.app.server.closeAllConnections();
+    await instance.app.close();
+    await instance.responses.close();
+  }
+  gateway.reset();
+});
+
+async function startInstance(state: StateStore): Promise<Instance> {
+  const engine = createEngineFromConfig(gateway.config);
+  const responses = createResponsesService({ gateway: engine, state, background: { cancelPollMs, leaseMs } });
+  const app = buildServer({ gateway: engine, proxyKeys: [testProxyKey], responses, logger: false });
+  await app.listen({ host: "127.0.0.1", port: 0 });
+  const { port } = app.server.address() as AddressInfo;
+  const instance = { app, responses, client: new OpenAI({ baseURL: `http://127.0.0.1:${port}/v1`, apiKey: testProxyKey, maxRetries: 0 }) };
+  started.push(instance);
+  return instance;
+}
+
+/** A's view of the shared store: once dead, its lease renewals are lost (everything else still works). */
+function mortalView(state: StateStore): { state: StateStore; die(): void } {
+  let dead = false;
+  return {
+    state: { ...state, set: async (key, value, options) => (dead && key.includes("#lease:") ? undefined : state.set(key, value, options)) },
+    die: () => void (dead = true),
+  };
+}
+
+async function waitForUpstreamCall(): Promise<void> {
+  for (let tries = 0; tries < 500 && gateway.mock.generateRequests().length === 0; tries++) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(gateway.mock.generateRequests()).toHaveLength(1);
+}
+
+describe("background responses whose instance dies", () => {
+  it("GET on the surviving instance marks the job failed once the dead instance's lease has expired", async () => {
+    const shared = createMemoryStateStore();
+    const viewA = mortalView(shared);
+    const instanceA = await startInstance(viewA.state);
+    const instanceB = await startInstance(shared);
+    gateway.mock.script(textReply("Never delivered", { delayMs: 20_000 }));
+    const queued = await instanceA.client.responses.create({ model, input: "Long work", background: true });
+    await waitForUpstreamCall();
+    expect((await instanceB.client.responses.retrieve(queued.id)).status).toBe("in_progress");
+
+    viewA.die();
+    const diedAt = performance.now();
+    let seen = await instanceB.client.responses.retrieve(queued.id);
+    while (seen.status === "in_progress" && performance.now() - diedAt < 15_000) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      seen = await instanceB.client.responses.retrieve(queued.id);
+    }
+    expect(seen.status).toBe("failed");
+    // (The exact moment, lease end to the millisecond, is asserted on an injected clock in src/responses.)
+    expect(seen.error?.message).toMatch(/stopped renewing its lease .* Create it again\.$/);
+    // A cancel now changes nothing: the job already ended.
+    expect((await instanceB.client.responses.cancel(queued.id)).status).toBe("failed");
+  });
+
+  it("a job on a live instance stays in progress past several lease periods and completes", async () => {
+    const shared = createMemoryStateStore();
+    const instanceA = await startInstance(shared);
+    const instanceB = await startInstance(shared);
+    gateway.mock.script(textReply("Worth the wait", { delayMs: 3 * leaseMs }));
+    const queued = await instanceA.client.responses.create({ model, input: "Slow but alive", background: true });
+    await waitForUpstreamCall();
+    const statuses = new Set<string>();
+    for (let tries = 0; tries < 400; tries++) {
+      const { status } = await instanceB.client.responses.retrieve(queued.id);
+      statuses.add(status ?? "");
+      if (status !== "in_progress" && status !== "queued") break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect([...statuses]).toEqual(["in_progress", "completed"]);
+    expect((await instanceB.client.responses.retrieve(queued.id)).output_text).toBe("Worth the wait");
+  });
+});
