@@ -97,6 +97,11 @@ export interface Adapter {
    * (the request side runs again, so the adapter can change what it sends). At most one retry per attempt.
    */
   recover?(error: GatewayError, context: AdapterContext): boolean;
+  /**
+   * True asks the pipeline to serve streaming requests of this chain's targets with a non-streaming upstream call,
+   * re-emitted as stream events (`stream-via-nonstream`); it is read from the plan, once per target.
+   */
+  readonly streamViaNonStream?: boolean;
 }
 
 /** A pass that changed nothing. */

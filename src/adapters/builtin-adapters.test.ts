@@ -59,6 +59,17 @@ describe("field-rename", () => {
     const body = { user: "kept", messages: [{ name: "b" }] };
     expect(adaptRequest({ name: "field-rename", options }, "openai-chat", body).value).toBe(body);
   });
+  it("writes to -1 as the last item of the destination array, never turning the array into an object", () => {
+    const options = { renames: [{ from: "messages[-1].reasoning", to: "messages[-1].reasoning_content" }] };
+    const pass = adaptRequest({ name: "field-rename", options }, "openai-chat", { messages: [{ role: "user" }, { role: "assistant", reasoning: "r" }] });
+    expect(pass.value).toEqual({ messages: [{ role: "user" }, { role: "assistant", reasoning_content: "r" }] });
+    expect(pass.changes).toEqual([{ path: "messages[1].reasoning_content", action: "moved", detail: "from messages[1].reasoning" }]);
+    // A destination array that is absent or empty has no last item: the value stays where it was, with a warning.
+    const nowhere = { renames: [{ from: "hint", to: "messages[-1].hint" }] };
+    const skipped = adaptRequest({ name: "field-rename", options: nowhere }, "openai-chat", { hint: "h", messages: [] });
+    expect(skipped.value).toEqual({ hint: "h", messages: [] });
+    expect(skipped.warnings.map((warning) => warning.code)).toEqual(["field-rename-skipped"]);
+  });
 });
 
 describe("param-policy", () => {

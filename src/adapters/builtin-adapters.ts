@@ -11,6 +11,7 @@ import { toolEmulationAdapter } from "./tool-emulation-adapter.js";
 import { cacheControlAdapter } from "./cache-control-adapter.js";
 import { reasoningNormalizeAdapter } from "./reasoning-normalize-adapter.js";
 import { structuredOutputToolAdapter } from "./structured-output-tool-adapter.js";
+import { streamViaNonStreamAdapter } from "./stream-via-nonstream-adapter.js";
 
 /** Every built-in adapter factory, in the order `switchyard doctor` lists them. */
 export const builtinAdapterFactories: readonly AdapterFactory[] = [
@@ -26,4 +27,5 @@ export const builtinAdapterFactories: readonly AdapterFactory[] = [
   reasoningNormalizeAdapter,
   cacheControlAdapter,
   structuredOutputToolAdapter,
+  streamViaNonStreamAdapter,
 ];

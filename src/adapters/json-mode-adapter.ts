@@ -25,6 +25,8 @@ export const jsonModeAdapter = defineAdapterFactory({
   create: ({ instruction }) => ({
     name: "json-mode",
     phase: "normal",
+    // On passthrough only a native switch can ask for JSON (no decoded request there), and it names this string.
+    passthroughTriggers: ['"json_object"'],
     request(body, context) {
       const native = nativeSwitch(body, context.protocol);
       const wanted = native !== undefined || context.request?.responseFormat?.type === "json_object";

@@ -20,6 +20,8 @@ export const suppressDeveloperRoleAdapter = defineAdapterFactory({
   create: ({ to }) => ({
     name: "suppress-developer-role",
     phase: "normal",
+    // A developer message names its role as this JSON string; a passthrough body without it is not parsed.
+    passthroughTriggers: ['"developer"'],
     request(body, context) {
       const key = context.protocol === "openai-chat" ? "messages" : context.protocol === "openai-responses" ? "input" : undefined;
       const list = key === undefined ? undefined : body[key];

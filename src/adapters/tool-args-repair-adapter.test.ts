@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { StreamEvent } from "../unified/index.js";
+import { GatewayError, type StreamEvent } from "../unified/index.js";
 import { createAdapterRegistry } from "./adapter-registry.js";
 import { builtinAdapterFactories } from "./builtin-adapters.js";
 import { repairToolArguments } from "./repair-truncated-json.js";
@@ -35,11 +35,41 @@ describe("tool-args-repair adapter", () => {
       warnings: [{ code: "tool-arguments-repaired", message: "choices[0].message.tool_calls[0].function.arguments: truncated tool-call arguments were closed", path: "choices[0].message.tool_calls[0].function.arguments" }],
     });
   });
-  it("passes unrepairable arguments on unchanged with a warning, never an error", () => {
+  it("answers unrepairable arguments with a clear upstream_server error naming the tool, by default", () => {
+    const body = { output: [{ type: "function_call", call_id: "c", name: "write_file", arguments: "oops" }] };
+    let thrown: unknown;
+    try {
+      adapter.response?.(body, { ...chat, protocol: "openai-responses" });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(GatewayError.isInstance(thrown)).toBe(true);
+    expect(thrown).toMatchObject({ code: "upstream_server", httpStatus: 502, provider: "minimax" });
+    expect((thrown as Error).message).toBe(
+      'minimax/MiniMax-M2 answered tool call "write_file" whose arguments are not a JSON object and could not be repaired (output[0].arguments); tool-args-repair option onUnrepairable: "pass" forwards them as they are',
+    );
+  });
+  it("passes unrepairable arguments on unchanged with a warning when onUnrepairable is pass, and on the request side", () => {
+    const lenient = createAdapterRegistry(builtinAdapterFactories).create({ name: "tool-args-repair", options: { onUnrepairable: "pass" } });
     const body = { output: [{ type: "function_call", call_id: "c", name: "f", arguments: "oops" }] };
-    const pass = adapter.response?.(body, { ...chat, protocol: "openai-responses" });
+    const pass = lenient.response?.(body, { ...chat, protocol: "openai-responses" });
     expect(pass?.value).toBe(body);
     expect(pass?.warnings.map((warning) => warning.code)).toEqual(["tool-arguments-unrepairable"]);
+    const history = { input: [{ type: "function_call", call_id: "c", name: "f", arguments: "oops" }] };
+    expect(adapter.request?.(history, { ...chat, protocol: "openai-responses" }).warnings.map((warning) => warning.code)).toEqual(["tool-arguments-unrepairable"]);
+  });
+  it("ends a stream whose tool arguments cannot be repaired with one error event and nothing after it", () => {
+    const stream = openStreamAdapters([adapter], chat);
+    const events: StreamEvent[] = [
+      { type: "start" },
+      { type: "tool-call-start", index: 0, id: "a", name: "write_file", kind: "function" },
+      { type: "tool-call-delta", index: 0, argumentsDelta: "not json" },
+      { type: "tool-call-end", index: 0 },
+      { type: "finish", finishReason: { unified: "tool_calls", raw: "tool_calls" } },
+    ];
+    const out = [...events.flatMap((event) => stream.push(event).value), ...stream.end().value];
+    expect(out.slice(0, 2)).toEqual(events.slice(0, 2));
+    expect(out.slice(2)).toEqual([{ type: "error", error: { code: "upstream_server", httpStatus: 502, provider: "minimax", message: expect.stringContaining('tool call "write_file" whose arguments are not a JSON object') as unknown } }]);
   });
   it("repairs replayed history on the request side", () => {
     const body = { messages: [{ role: "assistant", tool_calls: [{ id: "c", function: { name: "f", arguments: '{"q": "x' } }] }] };

@@ -75,7 +75,7 @@ export const configFileSchema = z.strictObject({
     .optional(),
   limits: z.strictObject({ bodyBytes: positiveInteger.optional(), jsonDepth: positiveInteger.optional() }).optional(),
   modelDiscovery: z.strictObject({ ttlMs: milliseconds.optional() }).optional(),
-  responses: z.strictObject({ maxBackgroundJobs: positiveInteger.optional(), cancelPollMs: positiveInteger.optional() }).optional(),
+  responses: z.strictObject({ maxBackgroundJobs: positiveInteger.optional(), cancelPollMs: positiveInteger.optional(), leaseMs: positiveInteger.optional() }).optional(),
   demo: z.strictObject({ enabled: z.boolean().optional(), chunkDelayMs: milliseconds.optional() }).optional(),
   providers: z.record(z.string(), providerEntrySchema).optional(),
   /** Adapter chains per provider and per model pattern (docs/configuration.md, "adapters"). */

@@ -64,10 +64,11 @@ export interface GatewayConfig {
   maxFailureDumps: number;
   modelDiscovery: { ttlMs: number };
   /**
-   * Background Responses jobs (SWITCHYARD_MAX_BACKGROUND_RESPONSES, SWITCHYARD_BACKGROUND_CANCEL_POLL_MS); only what
-   * was set, the Responses service holds the defaults (32 jobs per instance, a 1000 ms poll).
+   * Background Responses jobs (SWITCHYARD_MAX_BACKGROUND_RESPONSES, SWITCHYARD_BACKGROUND_CANCEL_POLL_MS,
+   * SWITCHYARD_BACKGROUND_LEASE_MS); only what was set, the Responses service holds the defaults (32 jobs per instance,
+   * a 1000 ms poll, a lease of the larger of 15 s and 5 polls).
    */
-  responses?: { maxBackgroundJobs?: number; cancelPollMs?: number };
+  responses?: { maxBackgroundJobs?: number; cancelPollMs?: number; leaseMs?: number };
   demo: { enabled?: boolean; chunkDelayMs: number };
   /** Credential rotation: strategy per provider (SWITCHYARD_ROTATION), limits per credential, same-credential retries. */
   rotation: {

@@ -19,10 +19,12 @@ import {
   type FallbackGroup,
   type ModelAlias,
 } from "../routing/index.js";
+import { defaultBackgroundCancelPollMs } from "../responses/index.js";
 import { GatewayError } from "../unified/index.js";
 import { configFileSchema, describeConfigIssues, selectionStrategies, type ConfigFile } from "./config-file-schema.js";
 import { configDefaults, type GatewayConfig } from "./gateway-config.js";
 import { readStreamSettings } from "./read-stream-settings.js";
+import { resolveCredentialReferences } from "./resolve-credential-references.js";
 import { readSwitchyardEnvironment, type SwitchyardEnvironment } from "./read-switchyard-environment.js";
 import { rejectConfigSecrets } from "./reject-config-secrets.js";
 
@@ -161,6 +163,7 @@ export function loadConfig(options: LoadConfigOptions): GatewayConfig {
     warnings,
   };
   if (defaultProvider !== undefined) config.defaultProvider = defaultProvider;
+  config.rotation.pools = resolveCredentialReferences(config.rotation.pools, env, providers, fileField, warnings);
   const responses = readResponsesSettings(variables, file.responses);
   if (responses !== undefined) config.responses = responses;
   if (file.adapters !== undefined) config.adapters = file.adapters;
@@ -282,6 +285,16 @@ function readFileFromDisk(path: string): string | undefined {
 function readResponsesSettings(variables: SwitchyardEnvironment, file: ConfigFile["responses"]): GatewayConfig["responses"] {
   const maxBackgroundJobs = variables.integer("SWITCHYARD_MAX_BACKGROUND_RESPONSES", 1) ?? file?.maxBackgroundJobs;
   const cancelPollMs = variables.integer("SWITCHYARD_BACKGROUND_CANCEL_POLL_MS", 1) ?? file?.cancelPollMs;
-  if (maxBackgroundJobs === undefined && cancelPollMs === undefined) return undefined;
-  return { ...(maxBackgroundJobs === undefined ? {} : { maxBackgroundJobs }), ...(cancelPollMs === undefined ? {} : { cancelPollMs }) };
+  const leaseMs = variables.integer("SWITCHYARD_BACKGROUND_LEASE_MS", 1) ?? file?.leaseMs;
+  // Checked here so the error names the setting; the runner would refuse it too, but only once the server starts.
+  const pollMs = cancelPollMs ?? defaultBackgroundCancelPollMs;
+  if (leaseMs !== undefined && leaseMs < 2 * pollMs) {
+    throw new GatewayError("config", `SWITCHYARD_BACKGROUND_LEASE_MS (responses.leaseMs): ${leaseMs} ms must be at least twice the cancel poll interval (${pollMs} ms)`);
+  }
+  if (maxBackgroundJobs === undefined && cancelPollMs === undefined && leaseMs === undefined) return undefined;
+  return {
+    ...(maxBackgroundJobs === undefined ? {} : { maxBackgroundJobs }),
+    ...(cancelPollMs === undefined ? {} : { cancelPollMs }),
+    ...(leaseMs === undefined ? {} : { leaseMs }),
+  };
 }

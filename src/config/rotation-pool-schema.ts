@@ -21,6 +21,18 @@ const capSchema = z.strictObject({
   onHit: z.union([z.literal("until-reset"), z.strictObject({ cooldownMs: z.number().int().positive() })]).optional(),
 });
 
+/** Limits of one credential (switchyard.json `rotation.providers.<id>.credentials.<credential>`). */
+const pooledCredentialSchema = z.strictObject({
+  /** Priority tier; 1 is the highest. */
+  tier: z.number().int().positive().optional(),
+  /** Never more requests through it at once. */
+  maxConcurrency: z.number().int().positive().optional(),
+  /** Above this many in flight, other credentials of the tier are preferred. */
+  optimalConcurrency: z.number().int().positive().optional(),
+  /** Requests per usage window; the credential rests until the window resets. */
+  windowCap: z.number().int().nonnegative().optional(),
+});
+
 /**
  * Rotation settings of one provider's pool (switchyard.json `rotation.providers.<id>`). Keys never live here:
  * credentials are named by their id (`switchyard credentials list`).
@@ -31,8 +43,21 @@ export const rotationPoolSchema = z.strictObject({
   window: usageWindowSchema.optional(),
   tolerance: z.number().int().nonnegative().optional(),
   cycleDurationMs: z.number().int().positive().optional(),
-  /** Priority tier per credential id (1 is the highest; default 1). */
+  /** `fair-cycle`: one cycle per quota group (the model's group, else the model; default) or one for the provider (`credential`). */
+  cycleScope: z.enum(["quota-group", "credential"]).optional(),
+  /** Priority tier per credential id (1 is the highest; default 1). Shorthand for `credentials.<id>.tier`. */
   tiers: z.record(z.string().min(1), z.number().int().positive()).optional(),
+  /**
+   * Per credential: tier, max and optimal concurrency, window cap. Named by id (`openai:3f2a…`, as `switchyard
+   * credentials list` shows) or by the variable that holds its key (`OPENAI_API_KEY_2`); the key itself stays there.
+   */
+  credentials: z.record(z.string().min(1), pooledCredentialSchema).optional(),
+  /** Max concurrency of this provider's credentials (default SWITCHYARD_MAX_CONCURRENCY / `rotation.maxConcurrency`). */
+  maxConcurrency: z.number().int().positive().optional(),
+  /** When every healthy credential is at its max: how long to wait before asking again (ms, default 50), within the request deadline. */
+  busyWaitMs: z.number().int().positive().optional(),
+  /** Backoff for failures that name no wait: base doubled per consecutive failure up to max, with jitter. */
+  backoff: z.strictObject({ baseMs: z.number().int().positive().optional(), maxMs: z.number().int().positive().optional() }).optional(),
   /** Remaining requests / tokens (rate-limit headers) at or below which a credential is avoided until its reset. */
   steering: z.strictObject({ requests: z.number().int().nonnegative().optional(), tokens: z.number().int().nonnegative().optional() }).optional(),
   caps: z.array(capSchema).optional(),

@@ -142,4 +142,43 @@ describe("restart", () => {
       await rm(directory, { recursive: true, force: true });
     }
   });
+
+  it("a credential cooled before a restart must pass one probe after it, and its recent errors are still listed", async () => {
+    const directory = await mkdtemp(join(tmpdir(), "switchyard-pool-"));
+    try {
+      const path = join(directory, "state.json");
+      const clock = { current: start };
+      const open = () => openFileStateStore({ path, clock: { now: () => clock.current } });
+      const firstStore = await open();
+      const first = setup(firstStore, clock);
+      await (await lease(first.pools)).release({ kind: "failure", scope: "credential", code: "rate_limited", cooldownMs: 120_000 });
+      first.pools.pool("anthropic").recordError(a, { code: "rate_limited", status: 429 });
+      await (await lease(first.pools)).release({ kind: "failure", scope: "credential", code: "rate_limited", cooldownMs: 3_600_000 });
+      await firstStore.close();
+
+      // The process was down while a's cooldown ended; b still cools.
+      clock.current += 121_000;
+      const secondStore = await open();
+      const second = setup(secondStore, clock);
+      const [statusA] = await second.pools.pool("anthropic").status("claude-x");
+      expect(statusA?.recentErrors).toEqual([{ code: "rate_limited", status: 429, at: start }]);
+      const [probe, other] = await Promise.all([second.pools.acquire({ provider: "anthropic", model: "claude-x" }), second.pools.acquire({ provider: "anthropic", model: "claude-x" })]);
+      expect(probe).toMatchObject({ kind: "lease", lease: { isProbe: true, credential: { id: a } } });
+      expect(other).toMatchObject({ kind: "wait", reason: "busy" });
+      if (probe.kind === "lease") await probe.lease.release({ kind: "success" });
+      await secondStore.close();
+
+      // The probe passed before this restart: no probation after it.
+      const thirdStore = await open();
+      const third = setup(thirdStore, clock);
+      const leases = await Promise.all([lease(third.pools), lease(third.pools)]);
+      expect(leases.map((entry) => [entry.credential.id, entry.isProbe])).toEqual([
+        [a, false],
+        [a, false],
+      ]);
+      await thirdStore.close();
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
 });

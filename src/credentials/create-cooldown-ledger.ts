@@ -73,6 +73,22 @@ export function createCooldownLedger(provider: string, store: StateStore): Coold
     }
     return prefix + segments.map(encodeURIComponent).join(":");
   };
+  // Every acquire reads 2 + 4 keys per credential; building each (URI-encoding every segment) cost more than the reads.
+  const builtKeys = new Map<string, string>();
+  const cachedKeyOf = (scope: CooldownScope | "disabled", credentialId = "", modelOrGroup = ""): string => {
+    const lookup = `${scope}\u0000${credentialId}\u0000${modelOrGroup}`;
+    let key = builtKeys.get(lookup);
+    if (key === undefined) {
+      // Models come from clients: bound the memo instead of letting odd names grow it.
+      if (builtKeys.size >= 4096) builtKeys.clear();
+      if (scope === "disabled") key = disabledPrefix + encodeURIComponent(credentialId);
+      else if (scope === "model") key = keyOf({ scope, model: modelOrGroup });
+      else if (scope === "credential-group") key = keyOf({ scope, credentialId, group: modelOrGroup });
+      else key = keyOf({ scope, credentialId, model: modelOrGroup });
+      builtKeys.set(lookup, key);
+    }
+    return key;
+  };
   const readRecord = (value: JsonValue | undefined): CooldownRecord | undefined => {
     // Most keys are absent on the request path: a failed safeParse builds a ZodError, which costs more than the read.
     if (value === undefined) return undefined;
@@ -110,17 +126,17 @@ export function createCooldownLedger(provider: string, store: StateStore): Coold
 
     async blocksFor(credentialIds, model, group) {
       const [providerWide, modelWide] = await Promise.all([
-        store.get(keyOf({ scope: "provider" })).then(readRecord),
-        store.get(keyOf({ scope: "model", model })).then(readRecord),
+        store.get(cachedKeyOf("provider")).then(readRecord),
+        store.get(cachedKeyOf("model", "", model)).then(readRecord),
       ]);
       const blocks = new Map<string, CredentialBlock>();
       await Promise.all(
         credentialIds.map(async (credentialId) => {
           const [disabled, credentialWide, credentialModel, credentialGroup] = await Promise.all([
-            store.get(disabledPrefix + encodeURIComponent(credentialId)),
-            store.get(keyOf({ scope: "credential", credentialId })).then(readRecord),
-            store.get(keyOf({ scope: "credential-model", credentialId, model })).then(readRecord),
-            group === undefined ? undefined : store.get(keyOf({ scope: "credential-group", credentialId, group })).then(readRecord),
+            store.get(cachedKeyOf("disabled", credentialId)),
+            store.get(cachedKeyOf("credential", credentialId)).then(readRecord),
+            store.get(cachedKeyOf("credential-model", credentialId, model)).then(readRecord),
+            group === undefined ? undefined : store.get(cachedKeyOf("credential-group", credentialId, group)).then(readRecord),
           ]);
           const disabledRecord = disabled === undefined ? undefined : disabledRecordSchema.safeParse(disabled);
           if (disabledRecord?.success === true) {

@@ -103,16 +103,7 @@ describe("selection strategies", () => {
     expect(await pools.acquire({ provider: "openai", model: "gpt-x" })).toEqual({ kind: "wait", waitMs: 14 * 3_600_000, reason: "capped" });
   });
 
-  it("fair-cycle uses each credential once before any twice, skipping one that is cooling", async () => {
-    const { pools } = setup({ strategy: "fair-cycle" });
-    const picked = await pickMany(pools, 9);
-    for (let cycle = 0; cycle < 3; cycle++) expect(new Set(picked.slice(cycle * 3, cycle * 3 + 3)).size).toBe(3);
-    const lease = leaseOf(await pools.acquire({ provider: "openai", model: "gpt-x" }));
-    await lease.release({ kind: "failure", scope: "credential", code: "rate_limited", cooldownMs: 60_000 });
-    const during = await pickMany(pools, 4);
-    expect(during.includes(lease.credential.id)).toBe(false);
-    expect(new Set(during.slice(0, 2)).size).toBe(2);
-  });
+  // fair-cycle: src/credentials/track-fair-cycle.test.ts.
 
   it("always uses the highest tier with capacity, and a lower tier only while it has none", async () => {
     const { pools } = setup({

@@ -7,6 +7,7 @@ import { createCooldownLedger, type CooldownTarget, type CredentialBlock } from 
 import { createSessionAffinity } from "./create-session-affinity.js";
 import { createUsageCounter } from "./count-usage-window.js";
 import { createProbeTracker } from "./create-probe-tracker.js";
+import { createRecentErrorLog } from "./create-recent-error-log.js";
 import { createCooldownTargets } from "./map-cooldown-targets.js";
 import { createQuotaGroupMatcher } from "./match-quota-group.js";
 import { compileUsageCaps, type UsageCap } from "./resolve-usage-cap.js";
@@ -24,6 +25,7 @@ import type {
   SessionEvidenceKey,
 } from "./credential-pool-settings.js";
 import { selectCredential, type SelectionCandidate } from "./select-credential.js";
+import { advanceFairCycle, createFairCycleTracker, heldTiersOf } from "./track-fair-cycle.js";
 
 /** One provider's pool: leases, outcomes, cooldowns and status. */
 export interface CredentialPool {
@@ -52,9 +54,9 @@ interface PoolMember {
   windowCap?: number;
 }
 
-const rotationStateSchema = z.object({ stickyId: z.string().optional(), usedInCycle: z.array(z.string()), cycleStartedAt: z.number() });
+// `sequential`'s position. Older state files also hold a round-robin cycle here; parsing drops it.
+const rotationStateSchema = z.object({ stickyId: z.string().optional() });
 const failureHistoryMs = 15 * 60_000;
-const recentErrorCount = 10;
 
 /**
  * Build the pool of `settings.provider`. In-flight counts live in this process only (a lease dies with its
@@ -87,24 +89,33 @@ export function createCredentialPool(settings: CredentialPoolSettings, store: St
   const inFlight = new Map<string, number>(ids.map((id) => [id, 0]));
   const groupOf = createQuotaGroupMatcher(settings.quotaGroups);
   const steering = createRateLimitSteering({ requests: settings.steering?.requests ?? 0, tokens: settings.steering?.tokens ?? 0 });
-  const probes = createProbeTracker();
+  // A probation mark outlives its cooldown by a day at most: after that, a restart lets the credential serve unprobed.
+  const probes = createProbeTracker({ store, provider, ttlMs: maxCooldownMs + 86_400_000 });
   const caps = compileUsageCaps(settings.caps);
   const windowKind = (settings.window ?? { kind: "rolling", durationMs: 3_600_000 }).kind;
   // Caps count per credential and quota key in their own counter: a fixed-cooldown cap restarts it without touching
   // the counts `balanced` reads.
   const capUsage = caps.length === 0 ? undefined : createUsageCounter(`${provider}#caps`, settings.window ?? { kind: "rolling", durationMs: 3_600_000 }, store);
-  const recentErrors = new Map<string, RecentError[]>(ids.map((id) => [id, []]));
+  const recentErrors = createRecentErrorLog(provider, ids, store);
+  const cycles = strategy === "fair-cycle" ? createFairCycleTracker(provider, { scope: settings.cycleScope ?? "quota-group", durationMs: settings.cycleDurationMs }, store) : undefined;
   const capKeyOf = (credentialId: string, cap: UsageCap, quotaKey: string): string => `${credentialId}|${cap.models === undefined ? "*" : quotaKey}`;
   const rotationKey = `rotation:${encodeURIComponent(provider)}`;
   const failureKey = (target: CooldownTarget): string =>
     `failures:${encodeURIComponent(provider)}:${target.scope}:${encodeURIComponent(target.credentialId ?? "")}:${encodeURIComponent(target.model ?? target.group ?? "")}`;
 
   // Rotation state is authoritative in memory (read once, written through) so concurrent acquires never race on it.
-  let rotation: RotationState = { usedInCycle: [], cycleStartedAt: environment.now() };
+  let rotation: RotationState = {};
   let isHydrated = false;
-  const hydrated = store.get(rotationKey).then((value) => {
-    const parsed = rotationStateSchema.safeParse(value);
-    if (parsed.success) rotation = parsed.data;
+  const hydrated = Promise.all([
+    store.get(rotationKey).then((value) => {
+      const parsed = rotationStateSchema.safeParse(value);
+      if (parsed.success) rotation = parsed.data;
+    }),
+    // Probation marks and recent errors are worth loading, not worth refusing requests over.
+    probes.hydrate(ids).catch(() => undefined),
+    recentErrors.hydrate().catch(() => undefined),
+    cycles?.hydrate().catch(() => undefined),
+  ]).then(() => {
     isHydrated = true;
   });
 
@@ -130,6 +141,9 @@ export function createCredentialPool(settings: CredentialPoolSettings, store: St
       }
       case "failure": {
         const target = failureTargetOf(credentialId, model, outcome.scope);
+        const warnOnly = outcome.code === "quota_exhausted" && outcome.cooldownMs === undefined && settings.exhaustedWithoutReset?.kind === "warn";
+        // fair-cycle: running out, not just any failure, hands the cycle to the next credential.
+        if (!warnOnly && (outcome.code === "rate_limited" || outcome.code === "quota_exhausted")) cycles?.exhaust(cycles.keyOf(model, groupOf(model)), credentialId, now);
         if (outcome.code === "quota_exhausted" && outcome.cooldownMs === undefined) {
           const policy = settings.exhaustedWithoutReset ?? { kind: "cooldown" };
           if (policy.kind === "warn") return { warning: "quota exhausted without a reset time; policy warn: not cooling" };
@@ -262,6 +276,7 @@ export function createCredentialPool(settings: CredentialPoolSettings, store: St
         members.map((member) => cappedUntil(member, model, group, windowUsage.get(member.credential.id) ?? { count: 0, resetsAt: now }, capCounts, now)),
       );
       // From here on no await until the lease is issued: in-flight counts and probes cannot change under this decision.
+      const cycleKey = cycles?.keyOf(model, group);
       const states = members.map((member, index) => {
         const id = member.credential.id;
         const capped = caps[index];
@@ -269,6 +284,8 @@ export function createCredentialPool(settings: CredentialPoolSettings, store: St
         const probe = probes.stateOf(probeKeysOf(id, model));
         const steered = steering.read(id, group ?? model, now)?.steeredUntil !== undefined;
         const state = healthOf(member, block, capped !== undefined && "until" in capped ? capped.until : undefined, probe);
+        // A cap hit is running out too: the credential waits for the next fair cycle.
+        if (capped !== undefined && cycleKey !== undefined) cycles?.exhaust(cycleKey, id, now);
         return { member, usage: windowUsage.get(id)?.count ?? 0, state, probe, steered };
       });
       // Excluded (this request already failed on them transiently) count as not there for this decision.
@@ -278,7 +295,7 @@ export function createCredentialPool(settings: CredentialPoolSettings, store: St
       const unsteered = ready.filter((entry) => !entry.steered);
       const usable = unsteered.length > 0 ? unsteered : ready;
 
-      if (cycleExpired(rotation.cycleStartedAt, now, settings.cycleDurationMs)) rotation = { ...rotation, usedInCycle: [], cycleStartedAt: now };
+      const cycle = cycleKey === undefined ? undefined : cycles?.read(cycleKey, now);
       const candidates: SelectionCandidate[] = usable.map(({ member, usage: count }) => ({
         id: member.credential.id,
         order: member.order,
@@ -292,7 +309,7 @@ export function createCredentialPool(settings: CredentialPoolSettings, store: St
         tolerance: settings.tolerance ?? 3,
         random: environment.random,
         ...(rotation.stickyId === undefined ? {} : { stickyId: rotation.stickyId }),
-        usedInCycle: new Set(rotation.usedInCycle),
+        ...(cycle === undefined ? {} : { cycle, heldTiers: heldTiersOf(states, usable, cycle) }),
         ...(affinityId === undefined ? {} : { affinityId }),
       });
       const chosenState = usable.find((entry) => entry.member.credential.id === selection.id);
@@ -300,21 +317,18 @@ export function createCredentialPool(settings: CredentialPoolSettings, store: St
       const chosen = chosenState.member;
       const lease = issueLease(chosen, model, now, chosenState.probe === "probe");
 
-      const stickyState = states.find((entry) => entry.member.credential.id === rotation.stickyId)?.state.kind;
-      // A sequential pool moves on only when its credential is unhealthy, not when it is merely busy.
-      const stickyHealthy = stickyState === "ready" || stickyState === "busy";
-      const nextRotation = {
-        stickyId: strategy === "sequential" && stickyHealthy && rotation.stickyId !== undefined ? rotation.stickyId : selection.id,
-        usedInCycle: selection.cycleRestarted ? [selection.id] : [...new Set([...rotation.usedInCycle, selection.id])],
-        cycleStartedAt: selection.cycleRestarted ? now : rotation.cycleStartedAt,
-      };
-      rotation = nextRotation;
+      // A sequential pool moves on only when its credential is unhealthy, not when it is merely busy. Only it reads
+      // the position, and most acquires leave it where it was: no store write then.
+      const nextStickyId = strategy === "sequential" && rotation.stickyId !== undefined && isHealthy(states, rotation.stickyId) ? rotation.stickyId : selection.id;
+      const rotationChanged = strategy === "sequential" && nextStickyId !== rotation.stickyId;
+      if (rotationChanged) rotation = { stickyId: nextStickyId };
+      if (cycles !== undefined && cycle !== undefined && cycleKey !== undefined) advanceFairCycle(cycles, cycleKey, { cycle, selection, tier: chosen.tier, states }, now);
       const boundHealthy = affinityId !== undefined && states.some((entry) => entry.member.credential.id === affinityId && (entry.state.kind === "ready" || entry.state.kind === "busy"));
       const boundId = boundHealthy && affinityId !== undefined ? affinityId : selection.id;
       await Promise.all([
         usage.record(selection.id, now),
         ...capsFor(chosen, model, group).map((entry) => capUsage?.record(entry.key, now)),
-        store.set(rotationKey, nextRotation),
+        rotationChanged ? store.set(rotationKey, rotation) : undefined,
         // A first turn known only by its content binds in memory: the next turn finds it, a restart need not.
         ...sessionKeys.map((key) => (typeof key === "string" ? affinity.bind(key, boundId, now, followSession !== false) : undefined)),
       ]);
@@ -326,24 +340,25 @@ export function createCredentialPool(settings: CredentialPoolSettings, store: St
     },
 
     recordError(credentialId, error) {
-      const list = recentErrors.get(credentialId);
-      if (list === undefined) return;
-      list.push({ code: error.code, ...(error.status === undefined ? {} : { status: error.status }), at: environment.now() });
-      if (list.length > recentErrorCount) list.splice(0, list.length - recentErrorCount);
+      recentErrors.record(credentialId, { code: error.code, ...(error.status === undefined ? {} : { status: error.status }), at: environment.now() });
     },
 
     listCooldowns: () => ledger.list(),
 
     async reset(credentialId) {
+      // Probation marks of an earlier process must be loaded before they can be forgotten.
+      if (!isHydrated) await hydrated;
       const failures = await store.list(`failures:${encodeURIComponent(provider)}:`);
       const mine = credentialId === undefined ? failures : failures.filter((entry) => entry.key.includes(`:${encodeURIComponent(credentialId)}:`));
       await Promise.all(mine.map((entry) => store.delete(entry.key)));
       probes.forget(credentialId);
       steering.forget(credentialId);
+      cycles?.forget(credentialId);
       return ledger.reset(credentialId);
     },
 
     async status(model) {
+      if (!isHydrated) await hydrated;
       const now = environment.now();
       const group = groupOf(model);
       const [blocks, windowUsage, capCounts] = await Promise.all([ledger.blocksFor(ids, model, group), usage.read(ids, now), readCapCounts(model, group, now)]);
@@ -360,7 +375,7 @@ export function createCredentialPool(settings: CredentialPoolSettings, store: St
           inFlight: inFlight.get(member.credential.id) ?? 0,
           maxConcurrency: member.maxConcurrency,
           windowUsage: used.count,
-          recentErrors: [...(recentErrors.get(member.credential.id) ?? [])],
+          recentErrors: recentErrors.list(member.credential.id),
           state: healthOf(member, blocks.get(member.credential.id), capped, probes.stateOf(probeKeysOf(member.credential.id, model))),
         };
       });
@@ -370,8 +385,10 @@ export function createCredentialPool(settings: CredentialPoolSettings, store: St
 
 type RotationState = z.infer<typeof rotationStateSchema>;
 
-function cycleExpired(startedAt: number, now: number, durationMs: number | undefined): boolean {
-  return durationMs !== undefined && now - startedAt >= durationMs;
+/** Ready or merely busy: able to serve, now or soon. */
+function isHealthy(states: ReadonlyArray<{ readonly member: PoolMember; readonly state: CredentialStatus["state"] }>, credentialId: string): boolean {
+  const kind = states.find((entry) => entry.member.credential.id === credentialId)?.state.kind;
+  return kind === "ready" || kind === "busy";
 }
 
 /** No credential is ready: say how long until one could be (busy beats cooling: a slot frees up soonest). */

@@ -2,6 +2,7 @@ import type { Credential } from "../providers/index.js";
 import type { GatewayErrorCode } from "../unified/index.js";
 import type { UsageCapSettings } from "./resolve-usage-cap.js";
 import type { SteeringThresholds } from "./track-rate-limit-steering.js";
+import type { FairCycleScope } from "./track-fair-cycle.js";
 
 /** How a pool picks among the credentials of its best tier. */
 export type SelectionStrategy = "balanced" | "sequential" | "fair-cycle";
@@ -49,8 +50,10 @@ export interface CredentialPoolSettings {
   tolerance?: number;
   /** Default rolling one hour. */
   window?: UsageWindow;
-  /** `fair-cycle`: a cycle restarts after this long even if not every credential was used. */
+  /** `fair-cycle`: a cycle restarts after this long even if not every credential was exhausted in it. */
   cycleDurationMs?: number;
+  /** `fair-cycle`: one cycle per quota group (the model's group, else the model; default) or one per provider. */
+  cycleScope?: FairCycleScope;
   /** Session affinity: how long a session stays bound since its last request, and how many bindings are kept. */
   affinity?: { ttlMs?: number; maxEntries?: number };
   /** Backoff when a failure comes without a duration: base doubles per consecutive failure up to max, with jitter. */

@@ -25,3 +25,4 @@ export { createCredentialPools, type AcquireRequest, type CredentialPools, type 
 export { computeBackoffDelay, type BackoffLimits } from "./compute-backoff-delay.js";
 export type { CapAction, UsageCapSettings } from "./resolve-usage-cap.js";
 export type { SteeringThresholds } from "./track-rate-limit-steering.js";
+export type { FairCycleScope } from "./track-fair-cycle.js";

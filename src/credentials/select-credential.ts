@@ -1,5 +1,6 @@
 import { GatewayError } from "../unified/index.js";
 import type { SelectionStrategy } from "./credential-pool-settings.js";
+import type { FairCycle, FairCyclePick } from "./track-fair-cycle.js";
 
 /** A credential that could take a request now (healthy, under its cap and under its max concurrency). */
 export interface SelectionCandidate {
@@ -19,16 +20,26 @@ export interface SelectionInput {
   random: () => number;
   /** `sequential`: the credential the pool is staying on. */
   stickyId?: string;
-  /** `fair-cycle`: credentials already used in the current cycle. */
-  usedInCycle: ReadonlySet<string>;
+  /** `fair-cycle`: the cycle the request belongs to (absent: a cycle with nothing exhausted and nobody serving). */
+  cycle?: FairCycle;
+  /**
+   * `fair-cycle`: tiers holding a healthy credential not yet exhausted in the cycle that cannot take this request
+   * (at max concurrency, already failed on this request, steered away). Spilling onto an exhausted credential there is
+   * overflow, not a new cycle.
+   */
+  heldTiers?: ReadonlySet<number>;
   /** The credential the request's session is bound to. */
   affinityId?: string;
 }
 
-/** The chosen credential, and whether a fair cycle had to restart to find it. */
+/**
+ * The chosen credential. `cycle`, for `fair-cycle` picks made by the strategy (not by affinity): `current` — the
+ * credential serving the cycle; `fresh` — one not yet exhausted in it; `overflow` — an exhausted one, because the
+ * fresh ones of the tier are only busy; `restart` — every candidate of the tier is exhausted: a new cycle starts.
+ */
 export interface Selection {
   id: string;
-  cycleRestarted: boolean;
+  cycle?: FairCyclePick;
 }
 
 /**
@@ -41,25 +52,33 @@ export function selectCredential(candidates: readonly SelectionCandidate[], inpu
   const first = tier[0];
   if (first === undefined) throw new GatewayError("internal", "selectCredential called without candidates");
   if (input.affinityId !== undefined && tier.some((candidate) => candidate.id === input.affinityId)) {
-    return { id: input.affinityId, cycleRestarted: false };
+    return { id: input.affinityId };
   }
   const underOptimal = tier.filter((candidate) => candidate.inFlight < candidate.optimalConcurrency);
   const preferred = underOptimal.length > 0 ? underOptimal : tier;
 
   switch (input.strategy) {
     case "balanced":
-      return { id: pickBalanced(preferred, input.tolerance, input.random), cycleRestarted: false };
+      return { id: pickBalanced(preferred, input.tolerance, input.random) };
     case "sequential": {
       // Stickiness beats the optimal-concurrency preference: staying on one credential is what keeps its prompt cache warm.
-      if (input.stickyId !== undefined && tier.some((candidate) => candidate.id === input.stickyId)) return { id: input.stickyId, cycleRestarted: false };
+      if (input.stickyId !== undefined && tier.some((candidate) => candidate.id === input.stickyId)) return { id: input.stickyId };
       const stickyOrder = candidates.find((candidate) => candidate.id === input.stickyId)?.order ?? -1;
       const next = preferred.find((candidate) => candidate.order > stickyOrder) ?? preferred[0] ?? first;
-      return { id: next.id, cycleRestarted: false };
+      return { id: next.id };
     }
     case "fair-cycle": {
-      const unused = preferred.find((candidate) => !input.usedInCycle.has(candidate.id)) ?? tier.find((candidate) => !input.usedInCycle.has(candidate.id));
-      if (unused !== undefined) return { id: unused.id, cycleRestarted: false };
-      return { id: (preferred[0] ?? first).id, cycleRestarted: true };
+      // Like sequential, the serving credential stays until it is exhausted; unlike it, the optimal-concurrency
+      // preference still applies (overflow goes to a fresh credential without moving the cycle).
+      const currentId = input.cycle?.currentId;
+      if (currentId !== undefined && preferred.some((candidate) => candidate.id === currentId)) return { id: currentId, cycle: "current" };
+      const exhausted = input.cycle?.exhausted;
+      const isFresh = (candidate: SelectionCandidate): boolean => exhausted?.has(candidate.id) !== true;
+      const fresh = preferred.find(isFresh) ?? tier.find(isFresh);
+      if (fresh !== undefined) return { id: fresh.id, cycle: "fresh" };
+      const id = (preferred[0] ?? first).id;
+      // A recovered credential is reused only once every credential of the tier was exhausted in this cycle.
+      return { id, cycle: input.heldTiers?.has(bestTier) === true ? "overflow" : "restart" };
     }
     default: {
       const unreachable: never = input.strategy;

@@ -214,6 +214,21 @@ describe("field cache: modes, scopes and bounds", () => {
     expect(await cache.inject(rules, { metadata: {} }, { providerId: "p", model: "m", sessionKey: "s2" })).toEqual({ metadata: { conversation_id: "c-2" } });
   });
 
+  it("keeps credential-scoped values per credential and model-scoped values per model, both within the provider", async () => {
+    const cache = createFieldCache({ store: createMemoryStateStore() });
+    const rules = cache.rulesFor(provider([{ ...lastRule, name: "per-credential", scope: "credential" }, { ...lastRule, name: "per-model", scope: "model" }]), "m");
+    const byCredential = rules.filter((rule) => rule.scope === "credential");
+    const byModel = rules.filter((rule) => rule.scope === "model");
+    const keyA = { providerId: "p", model: "m", credentialId: "cred-a" };
+    await cache.extract(byCredential, "response", { conversation_id: "from-a" }, keyA);
+    expect(await cache.inject(byCredential, { metadata: {} }, { ...keyA, model: "other-model" })).toEqual({ metadata: { conversation_id: "from-a" } });
+    expect(await cache.inject(byCredential, { metadata: {} }, { ...keyA, credentialId: "cred-b" })).toEqual({ metadata: {} });
+    expect(await cache.inject(byCredential, { metadata: {} }, { ...keyA, providerId: "q" })).toEqual({ metadata: {} });
+    await cache.extract(byModel, "response", { conversation_id: "from-m" }, keyA);
+    expect(await cache.inject(byModel, { metadata: {} }, { ...keyA, credentialId: "cred-b" })).toEqual({ metadata: { conversation_id: "from-m" } });
+    expect(await cache.inject(byModel, { metadata: {} }, { ...keyA, model: "other-model" })).toEqual({ metadata: {} });
+  });
+
   it("refuses a value over maxValueBytes and says so", async () => {
     const cache = createFieldCache({ store: createMemoryStateStore() });
     const rules = cache.rulesFor(provider([lastRule]), "m");

@@ -1,10 +1,10 @@
 import type { Logger } from "pino";
 import type { GatewayConfig } from "../config/index.js";
 import { createFieldCache } from "../field-cache/index.js";
-import { createGatewayEngine, type Gateway } from "../pipeline/index.js";
+import { createGatewayEngine, createPooledModelListFetcher, type Gateway } from "../pipeline/index.js";
 import { createModelCatalog } from "../providers/index.js";
 import { createMemoryStateStore, type StateStore } from "../state/index.js";
-import { createModelListFetcher, createUpstreamClient } from "../upstream/index.js";
+import { createUpstreamClient } from "../upstream/index.js";
 import { createPoolsFromConfig } from "./create-pools-from-config.js";
 import { createTraceFromConfig } from "./create-trace-from-config.js";
 
@@ -19,7 +19,10 @@ export interface EngineResources {
 /** Wires the pipeline from a loaded config: one upstream client, one model catalog, the provider registry, the credential pools. */
 export function createEngineFromConfig(config: GatewayConfig, logger?: Logger, resources: EngineResources = {}): Gateway {
   const upstream = createUpstreamClient(config.upstream);
-  const catalog = createModelCatalog({ registry: config.providers, fetch: createModelListFetcher(upstream), ttlMs: config.modelDiscovery.ttlMs });
+  const pools = createPoolsFromConfig(config, resources.credentialState ?? createMemoryStateStore());
+  // Discovery leases its credential from the pools: a key the list endpoint rejects is disabled like on any request.
+  const fetchModelList = createPooledModelListFetcher({ upstream, pools, registry: config.providers, ...(logger === undefined ? {} : { logger }) });
+  const catalog = createModelCatalog({ registry: config.providers, fetch: fetchModelList, ttlMs: config.modelDiscovery.ttlMs });
   const trace = createTraceFromConfig(config);
   const engine = createGatewayEngine({
     providers: config.providers,
@@ -34,7 +37,7 @@ export function createEngineFromConfig(config: GatewayConfig, logger?: Logger, r
     requestTimeoutMs: config.timeouts.requestMs,
     streamTimeouts: { ttfbMs: config.timeouts.ttfbMs, stallMs: config.timeouts.stallMs, heartbeatMs: config.timeouts.heartbeatMs },
     streamSettings: config.stream,
-    pools: createPoolsFromConfig(config, resources.credentialState ?? createMemoryStateStore()),
+    pools,
     fallback: { maxRetriesOnCredential: config.rotation.maxRetries },
     ...(logger === undefined ? {} : { logger }),
     ...(trace === undefined ? {} : { trace }),

@@ -19,14 +19,27 @@ export interface AdapterReportSink {
   trace?: TraceRecorder;
 }
 
-/** Records the passes that changed or warned (unchanged passes cost nothing) and collects their warnings. */
+/**
+ * Collects the passes' warnings and, when tracing, records every pass it is given, `changed: false` included: the
+ * trace shows each adapter that ran, so "the adapter did nothing" is told apart from "the adapter never ran". Stream
+ * chains hand over only the passes that changed or warned (one line per adapter per event would drown the trace).
+ */
 export function reportAdapterPasses(passes: readonly AdapterPassRecord[], warnings: readonly UnifiedWarning[], sink: AdapterReportSink): void {
   if (warnings.length > 0) sink.warnings.push(...warnings);
   if (sink.trace?.active !== true) return;
   for (const pass of passes) {
-    if (pass.changes.length === 0 && pass.warnings.length === 0) continue;
-    sink.trace.record("adapter-pass", pass, { adapter: pass.adapter, side: pass.side });
+    sink.trace.record("adapter-pass", pass, { adapter: pass.adapter, side: pass.side, changed: pass.changes.length > 0 || pass.value !== undefined });
   }
+}
+
+/**
+ * Traces what a `stream-via-nonstream` entry did to an attempt (it has no transform of its own to report): the
+ * streamed request went upstream without streaming.
+ */
+export function reportViaNonStreamPass(plan: AdapterPlan, sink: AdapterReportSink): void {
+  if (!plan.viaNonStream || sink.trace?.active !== true) return;
+  const pass: AdapterPassRecord = { adapter: "stream-via-nonstream", side: "request", changes: [{ path: "stream", action: "set", detail: "false; the answer is re-emitted as a stream" }], warnings: [] };
+  sink.trace.record("adapter-pass", pass, { adapter: pass.adapter, side: pass.side, changed: true });
 }
 
 /** The request side of the chain over an outgoing wire body. */

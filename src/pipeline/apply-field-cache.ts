@@ -23,7 +23,7 @@ export interface FieldCacheRun {
    * The client stream, with the assembled answer's values stored before the chunk that carries its terminal event
    * goes out: a client may send its next turn the instant it sees the end.
    */
-  wrap<C>(chunks: AsyncIterable<C>): AsyncGenerator<C>;
+  wrap<C>(chunks: AsyncIterable<C>): AsyncIterableIterator<C>;
 }
 
 /** What the pipeline context offers the field cache. */
@@ -98,12 +98,23 @@ export function openFieldCacheRun(
         },
       };
     },
-    async *wrap(chunks) {
-      for await (const chunk of chunks) {
-        if (assembler.finished) await storeAssembled();
-        yield chunk;
-      }
-      if (assembler.finished) await storeAssembled();
+    // A plain iterator rather than an async generator: one await per chunk instead of a generator's promise turns.
+    wrap<C>(chunks: AsyncIterable<C>): AsyncIterableIterator<C> {
+      const iterator = chunks[Symbol.asyncIterator]();
+      return {
+        [Symbol.asyncIterator]() {
+          return this;
+        },
+        async next() {
+          const step = await iterator.next();
+          if (assembler.finished) await storeAssembled();
+          return step;
+        },
+        async return(value?: unknown) {
+          await iterator.return?.();
+          return { done: true, value: value as undefined };
+        },
+      };
     },
   };
 }

@@ -14,16 +14,16 @@ import { runCountTokens } from "./run-count-tokens.js";
 import { runEmbeddings } from "./run-embeddings.js";
 import { runGenerate, type GenerateReport } from "./run-generate.js";
 import { describeStreamOutcome } from "./describe-stream-outcome.js";
-import { isVisibleEvent } from "./stream-progress.js";
+import { continuesClientStream, isVisibleEvent } from "./stream-progress.js";
 import { startRequestDeadline } from "./start-request-deadline.js";
 import { createCredentialAdministration } from "./describe-credential-status.js";
-import { executeAttempts, type AttemptRunner } from "./execute-attempts.js";
+import { executeAttempts, type AttemptRunner, type ExecutionResult } from "./execute-attempts.js";
 import { relayClientStream } from "./relay-client-stream.js";
 import { createRequestStreamPolicy, type EngineStreamSettings } from "./resolve-attempt-stream-settings.js";
-import { readSessionEvidence } from "./read-session-key.js";
+import { readSessionEvidence, type SessionEvidence } from "./read-session-key.js";
 import { endsWithAssistantTurn } from "./detect-empty-answer.js";
 import { createAdapterPlanner } from "./plan-adapter-chain.js";
-import { noTrace, traceClientResult, type TraceRecorder, type TraceRecorderFactory } from "./trace-recorder.js";
+import { noTrace, traceClientError, traceClientResult, type TraceRecorder, type TraceRecorderFactory } from "./trace-recorder.js";
 
 /** What the engine is built from; all of it injected so tests can substitute any piece. */
 export interface GatewayEngineOptions {
@@ -78,8 +78,7 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
     try {
       return traceClientResult(await handleCall(call, trace), trace);
     } catch (error) {
-      trace.record("error", error, { stage: "request" });
-      void trace.close();
+      traceClientError(error, call.protocol, trace);
       throw error;
     }
   }
@@ -111,7 +110,9 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
     const context = { upstream: options.upstream, signal, now, startedAt, streamTimeouts: options.streamTimeouts ?? defaultStreamTimeouts, trace, adapters, fieldCache };
     const report: GenerateReport = { passthrough: false, warnings: [] };
     let streamErrorCode: GatewayError["code"] | undefined;
-    const session = readSessionEvidence(call.headers, body, call.protocol, call.responses?.servedBy);
+    // Session evidence only steers a choice between credentials: with one key per target there is none to make, and
+    // hashing the first user turn (and binding it) would be paid on every request for nothing.
+    const session = options.pools !== undefined && targets.some((target) => target.provider.credentials.length > 1) ? readSessionEvidence(call.headers, body, call.protocol, call.responses?.servedBy) : noSessionEvidence;
     // Every operation goes through the rotation executor; each attempt gets its own TTFB window.
     const execute = async (run: AttemptRunner): Promise<GatewayResult> => {
       const execution = await executeAttempts(targets, run, {
@@ -127,7 +128,14 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
         // A prefill (the conversation ends with an assistant turn) may legitimately be continued with nothing.
         checkEmptyAnswers: call.operation === "generate" && !endsWithAssistantTurn(body, call.protocol),
         streamErrorCode: () => streamErrorCode,
+        streamProgress: () => report.stream?.progress,
+        onStreamContinued: noteServed,
       });
+      noteServed(execution);
+      return execution.result;
+    };
+    /** The request log names the attempt that serves (a stream may be continued by a later one). */
+    const noteServed = (execution: ExecutionResult): void => {
       const served = execution.target;
       Object.assign(logLine, {
         provider: served.provider.id,
@@ -135,9 +143,8 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
         upstreamProtocol: served.provider.protocol,
         credential: execution.credentialId,
         attempts: execution.attempts.length + 1,
-        ...(execution.attempts.length === 0 ? {} : { failedAttempts: execution.attempts }),
+        ...(execution.attempts.length === 0 ? {} : { failedAttempts: [...execution.attempts] }),
       });
-      return execution.result;
     };
     const logLine = {
       event: "request.completed",
@@ -186,7 +193,10 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
             streamError = undefined;
             streamErrorCode = undefined;
             firstVisibleAt = undefined;
-            return runGenerate(call, body, attempt, { ...context, startedAt: now(), ...streamPolicy.attempt(attempt.provider) }, report, observer);
+            const settings = streamPolicy.attempt(attempt.provider);
+            // After a stream attempt whose response start reached the client, the next one continues that stream.
+            const streamProgress = continuesClientStream(report.stream?.progress) ? { ...settings.streamProgress, continuing: true } : settings.streamProgress;
+            return runGenerate(call, body, attempt, { ...context, startedAt: now(), ...settings, streamProgress }, report, observer);
           });
           if (result.kind === "stream") {
             const chunks = result.chunks;
@@ -225,7 +235,7 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
       }
       deadline?.clear();
       clearStreamPolicy();
-      finishLog({ status: result.status, stream: false });
+      finishLog({ status: result.status, stream: false, ...(report.usage === undefined ? {} : { usage: report.usage }) });
       return result;
     } catch (error) {
       deadline?.clear();
@@ -264,6 +274,9 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
     },
   };
 }
+
+/** What a request without a choice between credentials carries: nothing to follow or bind. */
+const noSessionEvidence: SessionEvidence = { keys: [], follow: false };
 
 function requestTimeout(ms: number | undefined): GatewayError {
   return new GatewayError("upstream_timeout", `the request took longer than the ${ms ?? 0} ms deadline`);

@@ -7,7 +7,8 @@ import { observeUpstreamResponses, readRateLimit } from "../upstream/index.js";
 import { GatewayError, toGatewayError, type AttemptRecord, type GatewayErrorCode, type ProtocolId } from "../unified/index.js";
 import { isEmptyAnswer } from "./detect-empty-answer.js";
 import type { GatewayResult } from "./gateway-call.js";
-import { mayRetry, type StreamProgress } from "./stream-progress.js";
+import { continueStreamAttempts, type StreamAttemptLoop, type StreamFate } from "./continue-stream-attempts.js";
+import type { StreamProgress } from "./stream-progress.js";
 import { summarizeFailedAttempts, type TargetExhaustion } from "./summarize-failed-attempts.js";
 
 /** One place a request can be served, in fallback order. */
@@ -40,6 +41,10 @@ export interface ExecuteAttemptsOptions {
   emptyRetryDelayMs?: number;
   /** For streams: the in-band error code once the stream ended, so a failed stream does not count as a success. */
   streamErrorCode?: () => GatewayErrorCode | undefined;
+  /** For streams: the progress of the attempt serving now (whether a failure may still continue the stream). */
+  streamProgress?: () => StreamProgress | undefined;
+  /** For streams: a later attempt took over the client stream after the first one's chunks began to flow. */
+  onStreamContinued?: (execution: ExecutionResult) => void;
   logger?: Logger;
 }
 
@@ -56,11 +61,28 @@ export interface ExecutionResult {
 /**
  * The rotation executor: attempts under one deadline, credential after credential of a target, then target after
  * target, each decision taken from the fallback table. When every credential of a target is cooling it waits for
- * the earliest if that fits the deadline, else fails fast. A stream counts as served once its first chunk is in
- * hand (nothing has reached the client before that, so an earlier failure is retried); its lease is released when
- * the stream ends or the client goes away.
+ * the earliest if that fits the deadline, else fails fast. A stream stays retryable until it committed (visible
+ * output reached the client): a failure before that, even after its response start went out, goes on with the next
+ * attempt inside the same client stream (continue-stream-attempts.ts); its lease is released when the stream ends,
+ * fails or the client goes away.
  */
 export async function executeAttempts(targets: readonly AttemptTarget[], run: AttemptRunner, options: ExecuteAttemptsOptions): Promise<ExecutionResult> {
+  const loop = runAttempts(targets, run, options);
+  const step = await loop.next();
+  if (step.done === true) return step.value;
+  return continueStreamAttempts(step.value, loop, {
+    protocol: options.protocol,
+    ...(options.streamProgress === undefined ? {} : { streamProgress: options.streamProgress }),
+    ...(options.onStreamContinued === undefined ? {} : { onContinued: options.onStreamContinued }),
+  });
+}
+
+/**
+ * The attempt loop. It returns a non-stream result; a stream attempt is yielded, and the loop waits, suspended, for
+ * that stream's fate: a failure before it committed is handled like any attempt failure (and the next stream
+ * attempt yielded), any other end releases the lease and returns.
+ */
+async function* runAttempts(targets: readonly AttemptTarget[], run: AttemptRunner, options: ExecuteAttemptsOptions): StreamAttemptLoop<ExecutionResult> {
   const attempts: AttemptRecord[] = [];
   const exhausted: TargetExhaustion[] = [];
   let lastError: GatewayError | undefined;
@@ -100,9 +122,16 @@ export async function executeAttempts(targets: readonly AttemptTarget[], run: At
         attemptsOnTarget++;
         const startedAt = options.now();
         try {
-          let result = await (lease === undefined || pool === undefined ? run(narrowed) : runObserved(run, narrowed, pool, lease, options.now));
-          if (result.kind === "stream") result = await holdLeaseOverStream(result, lease, options);
-          else if (options.checkEmptyAnswers && !emptyRetried && isEmptyAnswer(result, options.protocol)) {
+          const result = await (lease === undefined || pool === undefined ? run(narrowed) : runObserved(run, narrowed, pool, lease, options.now));
+          if (result.kind === "stream") {
+            const execution: ExecutionResult = { result, attempts, provider: providerId, target, ...(credential === undefined ? {} : { credentialId: credential.id }) };
+            const fate: StreamFate = yield execution;
+            // Thrown here, a failure before the stream committed takes the path of every other attempt failure.
+            if (fate.kind === "failed") throw fate.error;
+            await releaseWith(lease, streamOutcome(fate, options), options.logger);
+            return execution;
+          }
+          if (options.checkEmptyAnswers && !emptyRetried && isEmptyAnswer(result, options.protocol)) {
             emptyRetried = true;
             const delayMs = options.emptyRetryDelayMs ?? 500;
             if (!fitsDeadline(delayMs, options)) return served(result, lease, attempts, target);
@@ -211,34 +240,24 @@ async function acquireWithinDeadline(
   }
 }
 
-/**
- * Pulls the stream's first chunk before handing it on: a failure up to there reached no client byte, so it is
- * thrown as a retryable attempt failure. The lease is released when the stream ends, fails or is abandoned.
- */
-async function holdLeaseOverStream(result: Extract<GatewayResult, { kind: "stream" }>, lease: CredentialLease | undefined, options: ExecuteAttemptsOptions): Promise<GatewayResult> {
-  const iterator = result.chunks[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  const progress: StreamProgress = { sent: false };
-  async function* chunks(): AsyncGenerator<string | Uint8Array> {
-    let outcome: LeaseOutcome = { kind: "neutral" };
-    try {
-      if (first.done !== true) {
-        progress.sent = true;
-        yield first.value;
-      }
-      for (let next = await iterator.next(); next.done !== true; next = await iterator.next()) yield next.value;
-      outcome = options.streamErrorCode?.() === undefined ? { kind: "success" } : { kind: "neutral" };
-    } catch (error) {
-      // Past the first byte nothing is retried (mayRetry is false), but the credential's record still learns.
-      const decision = mayRetry(progress) ? undefined : decideFallback({ error: toGatewayError(error), retriesOnCredential: Number.POSITIVE_INFINITY }, options.policy);
-      if (decision !== undefined && decision.kind !== "retry-same") outcome = decision.outcome;
-      throw error;
-    } finally {
-      await iterator.return?.();
-      await releaseWith(lease, outcome, options.logger);
+/** The lease outcome of a stream that was served: success unless an in-band error ended it; after a break, the table's. */
+function streamOutcome(fate: Exclude<StreamFate, { kind: "failed" }>, options: ExecuteAttemptsOptions): LeaseOutcome {
+  switch (fate.kind) {
+    case "ended":
+      return options.streamErrorCode?.() === undefined ? { kind: "success" } : { kind: "neutral" };
+    case "broke": {
+      // Past the commit nothing is retried, but the credential's record still learns.
+      const decision = decideFallback({ error: toGatewayError(fate.error), retriesOnCredential: Number.POSITIVE_INFINITY }, options.policy);
+      return decision.kind === "retry-same" ? { kind: "neutral" } : decision.outcome;
+    }
+    case "abandoned":
+      // The client left: neither a success nor a failure of the credential.
+      return { kind: "neutral" };
+    default: {
+      const unreachable: never = fate;
+      throw new GatewayError("internal", `unknown stream fate ${JSON.stringify(unreachable)}`);
     }
   }
-  return { ...result, chunks: chunks() };
 }
 
 /** Releases the lease and logs what it recorded; `keptAway`: a cooldown or a disable now keeps others off the credential. */

@@ -7,4 +7,5 @@ export { mayRetry, isVisibleEvent, type StreamProgress } from "./stream-progress
 export type { ResponsesAttemptTarget, ResponsesCallHooks } from "./responses-call-hooks.js";
 export { createCredentialAdministration, type CredentialAdministration, type CredentialStatusView, type ProviderStatusView } from "./describe-credential-status.js";
 export { readSessionKey } from "./read-session-key.js";
+export { createPooledModelListFetcher, modelDiscoveryLeaseModel, type PooledModelListFetcherOptions } from "./create-pooled-model-list-fetcher.js";
 export { createTraceRecorderFactory, noTrace, type TraceFields, type TraceRecorder, type TraceRecorderFactory } from "./trace-recorder.js";

@@ -1,6 +1,6 @@
 import { createSseParser, encodeHeartbeat, heartbeat, type Heartbeat } from "../streaming/index.js";
 import { toGatewayError, type ProtocolCodec, type StreamEvent } from "../unified/index.js";
-import { createPreambleHold } from "./hold-stream-preamble.js";
+import { classifyOutput, createPreambleHold } from "./hold-stream-preamble.js";
 import { rejectUndecodableMessage } from "./reject-undecodable-message.js";
 import { earlyStreamError, type StreamProgress } from "./stream-progress.js";
 import type { StreamObserver } from "./translate-stream.js";
@@ -16,8 +16,10 @@ import type { StreamObserver } from "./translate-stream.js";
  * `response.failed`), so a shadow encoder of the same protocol follows the tapped events, its output discarded, and
  * only writes the ending when the upstream did not.
  *
- * Each chunk is tapped before it is forwarded, so a failure before anything was sent (an in-band error as the first
- * event, an empty stream, a TTFB timeout) is thrown and the server answers with an HTTP error instead.
+ * Each chunk is tapped before it is forwarded. Until the first visible output the upstream text is cut at SSE frame
+ * ends and each frame routed on its own (`createPreambleHold`: the response start goes out at once, the rest of the
+ * preamble waits), so a failure before visible output (an in-band error, an empty stream, an early close, a TTFB
+ * timeout) is thrown for the executor to retry; after that the raw chunks flow again.
  */
 export async function* passthroughStream(
   upstream: AsyncIterable<Uint8Array | string | Heartbeat>,
@@ -68,35 +70,88 @@ export async function* passthroughStream(
     boundary.track(chunk);
     return chunk;
   };
+  /** Taps one piece of upstream text (whole frames, or the rest once committed) and routes it: what to send now. */
+  const routeText = (text: string, last = false): (Uint8Array | string)[] => {
+    const events: StreamEvent[] = [];
+    for (const message of last ? [...parser.feed(text), ...parser.end()] : parser.feed(text)) {
+      const decoded = rejectUndecodableMessage(decoder.push(message), message, codec.protocol);
+      follow(decoded);
+      events.push(...decoded);
+    }
+    return hold.route(text, classifyOutput(events, progress.reasoningVisible));
+  };
+  // Until the attempt commits, frames are routed one by one; `pending` is the text of a frame not complete yet.
+  let framing = true;
+  let pending = "";
+  // For the executor, when this attempt fails before committing and no attempt is left to continue the stream: what
+  // was held (whole frames), then the shadow's error ending, which knows what the held frames opened.
+  progress.ending = (error) => {
+    const failure: StreamEvent = { type: "error", error: error.serialize() };
+    observer.onEvent?.(failure);
+    const ending = shadow.push(failure) + shadow.end();
+    terminated = true;
+    return [...hold.flush(), ending];
+  };
   try {
     try {
       for await (const chunk of upstream) {
         if (chunk === heartbeat) {
           // A keep-alive inside a half-forwarded upstream frame would corrupt it; skip it then (bytes are flowing).
+          // It commits nothing: what is held stays held.
           if (!boundary.atBoundary()) continue;
           yield send(encodeHeartbeat(codec.protocol));
-          for (const held of hold.flush()) yield send(held);
           continue;
         }
         const text = typeof chunk === "string" ? chunk : textDecoder.decode(chunk, { stream: true });
-        for (const message of parser.feed(text)) follow(rejectUndecodableMessage(decoder.push(message), message, codec.protocol));
-        for (const ready of hold.take(chunk)) yield send(ready);
+        if (!framing) {
+          for (const message of parser.feed(text)) follow(rejectUndecodableMessage(decoder.push(message), message, codec.protocol));
+          yield send(chunk);
+          continue;
+        }
+        // Cut at frame ends while nothing is committed, each frame sent (or held) before the next is tapped: a
+        // start must reach the client before a failure in the same chunk is thrown. Once committed, the rest goes.
+        let rest = pending + text;
+        pending = "";
+        while (rest !== "") {
+          const end = progress.committed === true ? rest.length : frameEnd(rest);
+          if (end < 0) {
+            pending = rest;
+            break;
+          }
+          for (const ready of routeText(rest.slice(0, end))) yield send(ready);
+          rest = rest.slice(end);
+        }
+        // Raw chunks again from a chunk that ends on a character boundary, so the text decoder holds nothing back.
+        if (progress.committed === true && (typeof chunk === "string" || chunk.length === 0 || (chunk[chunk.length - 1] ?? 0) < 0x80)) framing = false;
       }
     } catch (error) {
-      if (!progress.sent) throw toGatewayError(error);
+      if (progress.committed !== true) throw toGatewayError(error);
       const ending = synthesize([{ type: "error", error: toGatewayError(error).serialize() }]);
       if (ending !== "") yield send(ending);
       return;
     }
-    const rest = textDecoder.decode();
-    if (rest !== "") for (const message of parser.feed(rest)) follow(decoder.push(message));
-    for (const message of parser.end()) follow(decoder.push(message));
+    const rest = pending + textDecoder.decode();
+    pending = "";
+    if (framing) {
+      // The last frame may lack its blank line: the parser's end gives its message, routed with its text.
+      if (rest !== "") for (const ready of routeText(rest, true)) yield send(ready);
+      else for (const message of parser.end()) follow(decoder.push(message));
+    } else {
+      if (rest !== "") for (const message of parser.feed(rest)) follow(decoder.push(message));
+      for (const message of parser.end()) follow(decoder.push(message));
+    }
     const ending = synthesize(decoder.end());
     for (const held of hold.end()) yield send(held);
     if (ending !== "") yield send(ending);
   } finally {
     observer.onWarnings?.(decoder.warnings);
   }
+}
+
+/** The index just past the first blank line (the end of an SSE frame) in `text`, or -1. */
+function frameEnd(text: string): number {
+  const match = /(?:\r\n|\r|\n)(?:\r\n|\r|\n)/.exec(text);
+  return match === null ? -1 : match.index + match[0].length;
 }
 
 /** Whether the bytes forwarded so far end between SSE frames (after a blank line), where inserting a frame is safe. */

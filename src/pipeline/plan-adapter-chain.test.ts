@@ -26,12 +26,12 @@ describe("createAdapterPlanner", () => {
     expect(plan.adapters.map((adapter) => adapter.name)).toEqual(["drop-empty-assistant", "model-override"]);
     expect(planner(provider("openai"), "gpt-4o")).toBe(plan);
     expect(planner(provider("openai"), "o3").adapters.map((adapter) => adapter.name)).toEqual(["drop-empty-assistant"]);
-    expect(planner(provider("anthropic"), "claude").adapters.map((adapter) => adapter.name)).toEqual(["param-policy"]);
+    expect(planner(provider("anthropic"), "claude").adapters.map((adapter) => adapter.name)).toEqual(["json-mode", "param-policy"]);
   });
 
   it("lets config remove a declared default", () => {
     const planner = createAdapterPlanner({ config: { providers: { anthropic: [{ name: "param-policy", enabled: false }] } } });
-    expect(planner(provider("anthropic"), "claude").adapters).toEqual([]);
+    expect(planner(provider("anthropic"), "claude").adapters.map((adapter) => adapter.name)).toEqual(["json-mode"]);
   });
 
   it("rejects unknown adapters and bad options when it is built", () => {
@@ -41,12 +41,16 @@ describe("createAdapterPlanner", () => {
 
   it("skips parsing a passthrough body that names none of the chain's triggers", () => {
     const plan = createAdapterPlanner()(provider("anthropic"), "claude");
-    expect(plan.passthroughTriggers).toEqual(['"stream_options"']);
+    expect(plan.passthroughTriggers).toEqual(['"json_object"', '"stream_options"']);
     expect(mayAdaptPassthroughText(plan, '{"model":"claude","messages":[]}')).toBe(false);
     expect(mayAdaptPassthroughText(plan, '{"model":"claude","stream_options":{"include_usage":true}}')).toBe(true);
     expect(mayAdaptPassthroughText(emptyAdapterPlan, '{"stream_options":{}}')).toBe(false);
     const anyBody = createAdapterPlanner({ config: { providers: { openai: ["drop-empty-assistant"] } } })(provider("openai"), "m");
     expect(mayAdaptPassthroughText(anyBody, "{}")).toBe(true);
+    const roles = createAdapterPlanner({ config: { providers: { openai: ["json-mode", "suppress-developer-role"] } } })(provider("openai"), "m");
+    expect(mayAdaptPassthroughText(roles, '{"model":"m","messages":[{"role":"user","content":"hi"}]}')).toBe(false);
+    expect(mayAdaptPassthroughText(roles, '{"model":"m","messages":[{"role": "developer","content":"be brief"}]}')).toBe(true);
+    expect(mayAdaptPassthroughText(roles, '{"model":"m","response_format":{"type":"json_object"},"messages":[]}')).toBe(true);
   });
 
   it("keeps what tool-emulation learnt when the target's chain is evicted and rebuilt", () => {

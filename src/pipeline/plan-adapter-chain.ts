@@ -21,10 +21,12 @@ export interface AdapterPlan {
   readonly passthroughTriggers: readonly string[] | undefined;
   /** Some adapter can ask for a retry after an upstream error. */
   readonly recover: boolean;
+  /** Streaming requests go upstream without streaming and are re-emitted as streams (`stream-via-nonstream`). */
+  readonly viaNonStream: boolean;
 }
 
 /** The plan of a target with no adapters: every check on it is one property read. */
-export const emptyAdapterPlan: AdapterPlan = { adapters: [], request: false, passthroughTriggers: [], recover: false };
+export const emptyAdapterPlan: AdapterPlan = { adapters: [], request: false, passthroughTriggers: [], recover: false, viaNonStream: false };
 
 /** The adapter plan for a (provider, upstream model). */
 export type AdapterPlanner = (provider: ConfiguredProvider, model: string) => AdapterPlan;
@@ -92,6 +94,7 @@ function planOf(adapters: readonly Adapter[]): AdapterPlan {
     request: requestAdapters.length > 0,
     passthroughTriggers: everyDeclaresTriggers ? requestAdapters.flatMap((adapter) => adapter.passthroughTriggers ?? []) : undefined,
     recover: adapters.some((adapter) => adapter.recover !== undefined),
+    viaNonStream: adapters.some((adapter) => adapter.streamViaNonStream === true),
   };
 }
 

@@ -48,6 +48,7 @@ export function withResponseId(codec: ProtocolCodec, responseId: string | undefi
     createStreamDecoder: () => renameStreamStart(codec.createStreamDecoder(), responseId),
     createStreamEncoder: (options) => codec.createStreamEncoder(options),
     encodeError: (error) => codec.encodeError(error),
+    readResponseUsage: (text) => codec.readResponseUsage(text),
   };
 }
 

@@ -2,7 +2,7 @@ import { getCodec } from "../protocols/index.js";
 import type { ConfiguredProvider } from "../providers/index.js";
 import { startStreamSupervisor, type StreamMetrics, type StreamSettings, type StreamSupervisor, type StreamTimeouts } from "../streaming/index.js";
 import type { AdapterContext } from "../adapters/index.js";
-import { GatewayError, type ProtocolCodec, type UnifiedRequest, type UnifiedWarning } from "../unified/index.js";
+import { GatewayError, type ProtocolCodec, type UnifiedRequest, type UnifiedWarning, type Usage } from "../unified/index.js";
 import {
   adaptersWantRetry,
   adaptRequestBody,
@@ -13,6 +13,7 @@ import {
   mayAdaptPassthroughText,
   openAdapterStreams,
   openStreamDataRewrite,
+  reportViaNonStreamPass,
   type AdapterReportSink,
 } from "./apply-adapter-chain.js";
 import { emptyAdapterPlan, type AdapterPlan, type AdapterPlanner } from "./plan-adapter-chain.js";
@@ -41,6 +42,8 @@ export interface GenerateReport {
   warnings: UnifiedWarning[];
   /** Set for streams: the supervisor's measurements and what reached the client, live while the stream flows. */
   stream?: { metrics: Readonly<StreamMetrics>; progress: StreamProgress };
+  /** Set for non-streamed answers: the served attempt's usage, for the request log line (streams report it per event). */
+  usage?: Usage | undefined;
 }
 
 /** What a generate attempt needs besides the upstream: the stream supervisor's settings and the request start. */
@@ -54,8 +57,11 @@ export interface GenerateContext extends UpstreamAttemptContext {
   fieldCache?: FieldCache;
   /** The target provider's effective stream settings (`streamTimeouts` holds the same deadlines). */
   streamSettings?: StreamSettings;
-  /** What the attempt's stream progress starts with: whether reasoning counts as visible, the empty-stream retry. */
-  streamProgress?: Pick<StreamProgress, "reasoningVisible" | "onEmpty">;
+  /**
+   * What the attempt's stream progress starts with: whether reasoning counts as visible, the empty-stream retry, and
+   * whether it continues a client stream that already got an earlier attempt's response start.
+   */
+  streamProgress?: Pick<StreamProgress, "reasoningVisible" | "onEmpty" | "continuing">;
 }
 
 const sseHeaders = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive" };
@@ -106,8 +112,9 @@ async function runGenerateOnce(
   const clientCodec = getCodec(call.protocol);
   const upstreamProtocol = target.provider.protocol;
   const stream = call.stream ?? requestBody["stream"] === true;
-  // A provider with broken streaming gets a non-streaming call, decoded and re-emitted as stream events.
-  const viaNonStream = stream && context.streamSettings?.viaNonStream === true;
+  // A provider (stream setting) or model (`stream-via-nonstream` adapter) with broken streaming gets a
+  // non-streaming call, decoded and re-emitted as stream events.
+  const viaNonStream = stream && (context.streamSettings?.viaNonStream === true || plan.viaNonStream);
   const sink: AdapterReportSink = plan.adapters.length === 0 ? idleAdapterSink : { warnings: report.warnings, ...(context.trace === undefined ? {} : { trace: context.trace }) };
   // Responses continuation: the body (pass-through or replayed history) and the response id depend on the target.
   const { body, rawBody, responseId } = prepareResponsesAttempt(call, requestBody, target.provider);
@@ -117,13 +124,14 @@ async function runGenerateOnce(
     // With no adapter that could act on this body (the common case) the body text is never parsed or rebuilt, and
     // an empty plan's context is never read (every adapter helper returns before it looks).
     const adapterContext: AdapterContext = plan.adapters.length === 0 ? idleAdapterContext : { protocol: upstreamProtocol, provider: target.provider.id, model: target.upstreamModel, stream, now: context.now };
-    // Dropped provider state goes back into the parsed body the server already has; the text is rebuilt only if it did.
+    // Adapters, then the field cache (DESIGN's order, as on the translated path: provider state written back goes
+    // out whatever a configured adapter renames or drops), both on the parsed body the server already has. The
+    // client's text goes out (model replaced) when neither changed anything.
+    const adapted = mayAdaptPassthroughText(plan, rawBody) ? adaptPassthroughBody(plan, call, body, target.upstreamModel, adapterContext, sink) : body;
     const fieldCache = openFieldCacheRun(context, call, body, target, clientCodec);
-    const cachedBody = fieldCache === undefined ? body : await fieldCache.prepareRequest(body);
-    const cachedRaw = cachedBody === body ? rawBody : undefined;
-    const text = mayAdaptPassthroughText(plan, cachedRaw)
-      ? adaptPassthroughBody(plan, call, cachedRaw, cachedBody, target.upstreamModel, adapterContext, sink)
-      : passthroughBodyText(call.protocol, cachedRaw, cachedBody, target.upstreamModel);
+    const outgoing = fieldCache === undefined ? adapted : await fieldCache.prepareRequest(adapted);
+    // An adapted body already carries its model (routed, or set by model-override); otherwise routing sets it.
+    const text = adapted === body ? passthroughBodyText(call.protocol, outgoing === body ? rawBody : undefined, outgoing, target.upstreamModel) : JSON.stringify(outgoing);
     const engaged = plan.adapters.length === 0 ? plan.adapters : engagedAdapters(plan, adapterContext);
     const input = { provider: target.provider, model: target.upstreamModel, operation: "generate", stream, body: text, clientHeaders: call.headers } as const;
     if (!stream) {
@@ -132,13 +140,17 @@ async function runGenerateOnce(
         const answer = await response.readText();
         if (response.reportFailure !== undefined) inspectPassthroughAnswer(response, answer, clientCodec, target.provider.id);
         await fieldCache?.readResponseText(answer);
+        report.usage = clientCodec.readResponseUsage(answer);
         return { kind: "bytes", status: 200, headers: jsonHeaders, body: answer };
       }
       // A response adapter needs the body as a value; when it changes nothing the provider's bytes still go out.
       const parsed = await reportingFailure(response, () => readUpstreamJson(response, target.provider.id));
       if (response.reportFailure !== undefined) inspectPassthroughAnswer(response, parsed, clientCodec, target.provider.id);
       await fieldCache?.readResponse(parsed);
-      return { kind: "json", status: 200, headers: jsonHeaders, body: adaptResponseBody(engaged, parsed, adapterContext, sink) };
+      // An adapter may refuse the answer (tool-args-repair); with dumps on, that exchange is dumped like an undecodable one.
+      const answerBody = response.reportFailure === undefined ? adaptResponseBody(engaged, parsed, adapterContext, sink) : await reportingFailure(response, () => adaptResponseBody(engaged, parsed, adapterContext, sink));
+      report.usage = readDecodedUsage(clientCodec, answerBody);
+      return { kind: "json", status: 200, headers: jsonHeaders, body: answerBody };
     }
     const adapterStreams = openAdapterStreams(engaged, adapterContext);
     // Wire-level renames (reasoning-normalize) edit what the client reads, so they run on the outgoing text.
@@ -168,6 +180,7 @@ async function runGenerateOnce(
   const engaged = plan.adapters.length === 0 ? plan.adapters : engagedAdapters(plan, adapterContext);
   const input = { provider: target.provider, model: target.upstreamModel, operation: "generate", stream, body: wireBody, clientHeaders: call.headers } as const;
   if (viaNonStream) {
+    reportViaNonStreamPass(plan, sink);
     const { supervisor, progress } = superviseAttempt(target, context, report);
     const warnings = { push: (...found: UnifiedWarning[]) => report.warnings.push(...found) };
     const streamed = streamViaNonStream({
@@ -198,11 +211,12 @@ async function runGenerateOnce(
   if (supervisor === undefined) {
     const answer = await reportingFailure(response, () => readUpstreamJson(response, target.provider.id));
     await fieldCache?.readResponse(answer);
-    const upstreamBody = adaptResponseBody(engaged, answer, adapterContext, sink);
+    const upstreamBody = response.reportFailure === undefined ? adaptResponseBody(engaged, answer, adapterContext, sink) : await reportingFailure(response, () => adaptResponseBody(engaged, answer, adapterContext, sink));
     const decoded = response.reportFailure === undefined ? upstreamCodec.decodeResponse(upstreamBody) : await reportingFailure(response, () => upstreamCodec.decodeResponse(upstreamBody));
     context.trace?.record("unified-response", decoded.value);
     const clientBody = clientCodec.encodeResponse(decoded.value, encodeOptions);
     report.warnings.push(...decoded.warnings, ...clientBody.warnings);
+    report.usage = decoded.value.usage;
     return { kind: "json", status: 200, headers: jsonHeaders, body: clientBody.value };
   }
   const chunks = translateStream(supervisor.supervise(response.body), upstreamCodec, clientCodec, encodeOptions, reportErrorEvents(response, {
@@ -217,22 +231,14 @@ async function runGenerateOnce(
 
 /**
  * The passthrough body after the request side of the chain: the parsed client body (already in hand, so nothing is
- * parsed again) with the routed model, adapted, serialized once; the client's text with only the model changed when
- * no adapter changed anything.
+ * parsed again) with the routed model, adapted; `body` itself when no adapter changed anything, so the client's text
+ * can go out with only the model changed.
  */
-function adaptPassthroughBody(
-  plan: AdapterPlan,
-  call: GatewayCall,
-  rawBody: string | undefined,
-  body: Record<string, unknown>,
-  upstreamModel: string,
-  context: AdapterContext,
-  sink: AdapterReportSink,
-): string {
+function adaptPassthroughBody(plan: AdapterPlan, call: GatewayCall, body: Record<string, unknown>, upstreamModel: string, context: AdapterContext, sink: AdapterReportSink): Record<string, unknown> {
   // Gemini names the model in the URL; its body has none to replace.
   const routed = call.protocol === "gemini" || body["model"] === upstreamModel ? body : { ...body, model: upstreamModel };
   const adapted = adaptRequestBody(plan, routed, context, sink);
-  return adapted === routed ? passthroughBodyText(call.protocol, rawBody, body, upstreamModel) : JSON.stringify(adapted);
+  return adapted === routed ? body : adapted;
 }
 
 /*
@@ -348,4 +354,13 @@ export function decodeClientRequest(
   const decoded = codec.decodeRequest(body);
   report.warnings.push(...decoded.warnings);
   return { ...decoded.value, stream, ...(call.model === undefined ? {} : { model: call.model }) };
+}
+
+/** Usage of an adapted passthrough answer (already a value); a body the codec cannot read only costs the log its usage. */
+function readDecodedUsage(codec: ProtocolCodec, body: unknown): Usage | undefined {
+  try {
+    return codec.decodeResponse(body).value.usage;
+  } catch {
+    return undefined;
+  }
 }

@@ -25,7 +25,9 @@ export function summarizeFailedAttempts(attempts: readonly AttemptRecord[], last
   const capacityProblems = attempts.filter((attempt) => attempt.code === "rate_limited" || attempt.code === "quota_exhausted");
   const others = attempts.filter((attempt) => !credentialProblems.includes(attempt) && !capacityProblems.includes(attempt));
   const describe = (list: readonly AttemptRecord[]): string =>
-    list.map((attempt) => `${attempt.credentialId ?? attempt.provider} ${attempt.code}${attempt.status === undefined ? "" : ` ${attempt.status}`}`).join(", ");
+    list
+      .map((attempt) => `${attempt.provider}/${attempt.model}${attempt.credentialId === undefined ? "" : ` (${attempt.credentialId})`} ${attempt.code}${attempt.status === undefined ? "" : ` ${attempt.status}`}`)
+      .join(", ");
   const parts = [
     credentialProblems.length === 0 ? undefined : `credential problems (upstream 401/403, now disabled): ${describe(credentialProblems)}`,
     capacityProblems.length === 0 ? undefined : `capacity problems (rate limit or quota, cooling down): ${describe(capacityProblems)}`,

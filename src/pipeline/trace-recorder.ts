@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { FailedRequestDump, FailedRequestDumpWriter, TracePassKind, TraceWriter } from "../observability/index.js";
+import { getCodec } from "../protocols/index.js";
+import { toGatewayError, type ProtocolId } from "../unified/index.js";
 import type { GatewayResult } from "./gateway-call.js";
 
 /** Extra scalar fields of a trace line (attempt, chunk index, status…). */
@@ -125,6 +127,21 @@ export function traceClientResult(result: GatewayResult, trace: TraceRecorder): 
       }
     })(),
   };
+}
+
+/**
+ * Records a request that failed before any result: the error, then the error answer the client gets (its own
+ * protocol's error shape, as the server encodes it), and closes the trace. Never throws: the caller rethrows the error.
+ */
+export function traceClientError(error: unknown, protocol: ProtocolId, trace: TraceRecorder): void {
+  trace.record("error", error, { stage: "request" });
+  try {
+    const encoded = getCodec(protocol).encodeError(toGatewayError(error));
+    trace.record("client-response", { status: encoded.status, headers: encoded.headers ?? {}, body: encoded.body }, { status: encoded.status });
+  } catch {
+    // the trace must never affect the request
+  }
+  void trace.close();
 }
 
 /** The upstream body, recorded chunk by chunk as `provider-chunk` while it is read. */

@@ -1,9 +1,9 @@
-import { createSseParser, encodeHeartbeat, heartbeat, type Heartbeat } from "../streaming/index.js";
-import { toGatewayError, type EncodeResponseOptions, type ProtocolCodec, type StreamEvent, type UnifiedWarning } from "../unified/index.js";
+import { createSseParser, encodeHeartbeat, heartbeat, parseSseText, type Heartbeat } from "../streaming/index.js";
+import { toGatewayError, type EncodeResponseOptions, type GatewayError, type ProtocolCodec, type StreamEvent, type UnifiedWarning } from "../unified/index.js";
 import type { AdapterStreamChain } from "../adapters/index.js";
 import { reportAdapterPasses, type AdapterReportSink } from "./apply-adapter-chain.js";
-import { createPreambleHold } from "./hold-stream-preamble.js";
-import { earlyStreamError, type StreamProgress } from "./stream-progress.js";
+import { classifyOutput, createPreambleHold, type PreambleOutputKind } from "./hold-stream-preamble.js";
+import { earlyStreamError, isVisibleEvent, type StreamProgress } from "./stream-progress.js";
 
 /** Observations made while a translated stream flows, for usage accounting and logs. */
 export interface StreamObserver {
@@ -17,7 +17,9 @@ export interface StreamObserver {
  * terminal sequence (the decoder turns an early close into an `error` event, the encoder's `end()` covers the rest).
  *
  * `upstream` is normally the stream supervisor's output: its heartbeat markers become the client protocol's
- * keep-alive. A failure before anything was sent is thrown (see `earlyStreamError`); after that it is encoded.
+ * keep-alive. The response start goes out at once, the rest of the preamble waits for visible output
+ * (`createPreambleHold`); a failure before visible output is thrown (see `earlyStreamError`) for the executor to
+ * retry, after that it is encoded.
  *
  * Stream adapters sit between the decoder and the encoder: they see unified events, may hold some back (a text that
  * may turn out to be a tool call) and release them at `end()`, before the encoder's own ending.
@@ -35,8 +37,14 @@ export async function* translateStream(
   const decoder = upstreamCodec.createStreamDecoder();
   const encoder = clientCodec.createStreamEncoder(encodeOptions);
   const textDecoder = new TextDecoder();
+  let probe: ReturnType<ProtocolCodec["createStreamDecoder"]> | undefined;
+  /** A client-protocol decoder, to tell a deferred response start from content (Gemini has no start at all). */
+  const clientProbe = () => (probe ??= clientCodec.createStreamDecoder());
   // The preamble waits for visible output, so a failure or an empty stream before it can still be retried.
   const hold = createPreambleHold<string>(progress);
+  // The client encoder wrote nothing for `start` (Anthropic puts message_start off until it knows the usage): its
+  // next output then begins with the response start, if the protocol has one.
+  let startDeferred = false;
 
   const adapt = (events: StreamEvent[]): StreamEvent[] => {
     if (adapters === undefined || events.length === 0) return events;
@@ -48,24 +56,60 @@ export async function* translateStream(
     }
     return out;
   };
+  let adaptersEnded = false;
   const adaptEnd = (): StreamEvent[] => {
-    if (adapters === undefined) return [];
+    // Once: an attempt that ended empty (retried) may still be asked for its ending later.
+    if (adapters === undefined || adaptersEnded) return [];
+    adaptersEnded = true;
     const result = adapters.chain.end();
     reportAdapterPasses(result.passes, result.warnings, adapters.sink);
     return result.value;
   };
+  /** One event's client output, routed while nothing is committed: what of it goes to the client now. */
+  const route = (event: StreamEvent, text: string): string => {
+    const kind: PreambleOutputKind = event.type === "start" ? "start" : isVisibleEvent(event, progress.reasoningVisible) ? "visible" : "other";
+    if (text === "") {
+      if (kind === "start") startDeferred = true;
+      return kind === "visible" ? hold.route(text, kind).join("") : "";
+    }
+    if (!startDeferred) return hold.route(text, kind).join("");
+    startDeferred = false;
+    const frameEnd = text.indexOf("\n\n") + 2;
+    const first = frameEnd < 2 ? text : text.slice(0, frameEnd);
+    if (classifyOutput(parseSseText(first).flatMap((message) => clientProbe().push(message)), progress.reasoningVisible) !== "start") return hold.route(text, kind).join("");
+    const rest = text.slice(first.length);
+    return hold.route(first, "start").join("") + (rest === "" && kind !== "visible" ? "" : hold.route(rest, kind).join(""));
+  };
   const encodeAll = (decoded: StreamEvent[]): string => {
     const events = adapt(decoded);
+    let out = "";
+    if (progress.committed === true) {
+      for (const event of events) {
+        observer.onEvent?.(event);
+        out += encoder.push(event);
+      }
+      return out;
+    }
     const early = earlyStreamError(events, progress);
     if (early !== undefined) throw early;
     hold.observe(events);
-    let out = "";
     for (const event of events) {
       observer.onEvent?.(event);
-      out += encoder.push(event);
+      out += route(event, encoder.push(event));
     }
     return out;
   };
+  /** The client's in-stream failure form, from this encoder's state: the error event, then the terminal sequence. */
+  const encodeFailure = (error: GatewayError): string => {
+    let ending = "";
+    for (const event of [...adapt([{ type: "error", error: error.serialize() }]), ...adaptEnd()]) {
+      observer.onEvent?.(event);
+      ending += encoder.push(event);
+    }
+    return hold.flush().join("") + ending + encoder.end();
+  };
+  // For the executor, when this attempt fails before committing and no attempt is left to continue the stream.
+  progress.ending = (error) => [encodeFailure(error)];
   const send = (text: string): string => {
     progress.sent = true;
     return text;
@@ -74,32 +118,43 @@ export async function* translateStream(
   try {
     try {
       for await (const chunk of upstream) {
+        // A heartbeat commits nothing: what is held stays held.
         if (chunk === heartbeat) {
-          yield send(encodeHeartbeat(clientCodec.protocol) + hold.flush().join(""));
+          yield send(encodeHeartbeat(clientCodec.protocol));
           continue;
         }
         const text = typeof chunk === "string" ? chunk : textDecoder.decode(chunk, { stream: true });
         let out = "";
-        for (const message of parser.feed(text)) out += encodeAll(decoder.push(message));
-        const ready = out === "" ? "" : hold.take(out).join("");
-        if (ready !== "") yield send(ready);
+        for (const message of parser.feed(text)) {
+          // Before the commit, what a message let through (the start) goes out before the next one may throw.
+          if (out !== "" && progress.committed !== true) {
+            yield send(out);
+            out = "";
+          }
+          out += encodeAll(decoder.push(message));
+        }
+        if (out !== "") yield send(out);
       }
     } catch (error) {
-      if (!progress.sent) throw toGatewayError(error);
+      if (progress.committed !== true) throw toGatewayError(error);
       // The upstream failed mid-stream: the client gets its protocol's in-stream error, never a bare close.
-      const failure = toGatewayError(error).serialize();
-      let ending = "";
-      for (const event of [...adapt([{ type: "error", error: failure }]), ...adaptEnd()]) {
-        observer.onEvent?.(event);
-        ending += encoder.push(event);
-      }
-      yield hold.flush().join("") + ending + encoder.end();
+      yield encodeFailure(toGatewayError(error));
       return;
     }
     let tail = "";
     const rest = textDecoder.decode();
-    if (rest !== "") for (const message of parser.feed(rest)) tail += encodeAll(decoder.push(message));
-    for (const message of parser.end()) tail += encodeAll(decoder.push(message));
+    for (const message of [...(rest === "" ? [] : parser.feed(rest)), ...parser.end()]) {
+      // As in the loop: before the commit, a start that was let through goes out before anything may throw.
+      if (tail !== "" && progress.committed !== true) {
+        yield send(tail);
+        tail = "";
+      }
+      tail += encodeAll(decoder.push(message));
+    }
+    if (tail !== "" && progress.committed !== true) {
+      yield send(tail);
+      tail = "";
+    }
     tail += encodeAll(decoder.end());
     if (adapters !== undefined) {
       const held = adaptEnd();
@@ -108,10 +163,16 @@ export async function* translateStream(
       hold.observe(held);
       for (const event of held) {
         observer.onEvent?.(event);
-        tail += encoder.push(event);
+        const text = encoder.push(event);
+        tail += progress.committed === true ? text : route(event, text);
       }
     }
-    tail = hold.end().join("") + tail + encoder.end();
+    if (tail !== "" && progress.committed !== true) {
+      yield send(tail);
+      tail = "";
+    }
+    // Whatever is still held was routed after everything in `tail`; `end` throws for an empty stream to retry.
+    tail = tail + hold.end().join("") + encoder.end();
     if (tail !== "") yield send(tail);
   } finally {
     observer.onWarnings?.([...decoder.warnings, ...encoder.warnings]);

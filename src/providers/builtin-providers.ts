@@ -46,8 +46,9 @@ export const anthropicProvider = defineProvider({
     { match: "claude-3-5-haiku*", capabilities: { reasoning: false } },
     { match: "claude-3-haiku*", capabilities: { reasoning: false } },
   ],
-  // OpenAI-style senders add `stream_options`, which the Messages API answers with 400.
-  adapters: [{ name: "param-policy", options: { preset: "anthropic-messages" } }],
+  // OpenAI-style senders add `stream_options`, which the Messages API answers with 400; the Messages API has no
+  // json_object switch (the codec drops it with a warning), so an OpenAI client's JSON mode becomes an instruction.
+  adapters: ["json-mode", { name: "param-policy", options: { preset: "anthropic-messages" } }],
   fieldCache: builtinFieldCacheRules.anthropicThinking,
   docsUrl: "https://docs.anthropic.com/en/api/overview",
 });

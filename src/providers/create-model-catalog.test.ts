@@ -101,6 +101,24 @@ describe("createModelCatalog", () => {
     ]);
   });
 
+  it("offers the fetcher the same page request for another credential, so a pooled fetcher can choose the key", async () => {
+    const registry = registryFor({ GEMINI_API_KEY: "AIza-first", GEMINI_API_KEY_1: "AIza-second" });
+    const second = registry.get("gemini")?.credentials[1];
+    if (second === undefined) throw new Error("expected two gemini credentials");
+    const sent: UpstreamRequest[] = [];
+    const fetch: ModelListFetcher = async (request, options) => {
+      const chosen = options.withCredential?.(second) ?? request;
+      sent.push(chosen);
+      return { status: 200, bodyText: JSON.stringify({ models: [{ name: `models/m${sent.length}` }], ...(sent.length === 1 ? { nextPageToken: "t1" } : {}) }) };
+    };
+    const catalog = createModelCatalog({ registry, fetch });
+    expect((await catalog.list("gemini")).map((model) => model.id)).toEqual(["m1", "m2"]);
+    expect(sent.map((request) => [request.url, request.headers["x-goog-api-key"], request.credentialId])).toEqual([
+      ["https://generativelanguage.googleapis.com/v1beta/models?pageSize=1000", "AIza-second", second.id],
+      ["https://generativelanguage.googleapis.com/v1beta/models?pageSize=1000&pageToken=t1", "AIza-second", second.id],
+    ]);
+  });
+
   it("falls back to the static list on failure, retries after the failure TTL, and shares one fetch between callers", async () => {
     let clock = 0;
     let calls = 0;

@@ -1,5 +1,6 @@
 import { GatewayError } from "../unified/index.js";
 import { buildUpstreamRequest } from "./build-upstream-request.js";
+import type { Credential } from "./create-credential.js";
 import type { ConfiguredProvider, ProviderRegistry } from "./create-provider-registry.js";
 import { parseModelListPage } from "./parse-model-list.js";
 import type { ModelInfo, ModelListShape, UpstreamRequest } from "./provider-declaration.js";
@@ -11,8 +12,15 @@ export interface ModelListFetchResult {
   bodyText: string;
 }
 
-/** Fetches one model-list page. Injected so that providers stay free of I/O and tests need no network. */
-export type ModelListFetcher = (request: UpstreamRequest, options: { signal?: AbortSignal }) => Promise<ModelListFetchResult>;
+/**
+ * Fetches one model-list page. Injected so that providers stay free of I/O and tests need no network. `request` goes
+ * out with the provider's first credential; `withCredential` builds the same page request for another one, so a
+ * fetcher that takes credentials from the pools (rotation, cooldowns, disabling a rejected key) can choose.
+ */
+export type ModelListFetcher = (
+  request: UpstreamRequest,
+  options: { signal?: AbortSignal; withCredential?: (credential: Credential) => UpstreamRequest },
+) => Promise<ModelListFetchResult>;
 
 /** Where a provider's current model list came from. */
 export type ModelListSource = "static" | "discovered" | "fallback";
@@ -80,8 +88,10 @@ export function createModelCatalog(options: ModelCatalogOptions): ModelCatalog {
       const models: ModelInfo[] = [];
       let query: Record<string, string> = { ...firstPageQuery[shape] };
       for (let page = 0; page < maxPages; page += 1) {
-        const request = buildUpstreamRequest({ provider, model: "", operation: "list-models", query });
-        const response = await options.fetch(request, signal === undefined ? {} : { signal });
+        const pageQuery = query;
+        const request = buildUpstreamRequest({ provider, model: "", operation: "list-models", query: pageQuery });
+        const withCredential = (credential: Credential): UpstreamRequest => buildUpstreamRequest({ provider, model: "", operation: "list-models", query: pageQuery, credential });
+        const response = await options.fetch(request, signal === undefined ? { withCredential } : { signal, withCredential });
         if (response.status < 200 || response.status >= 300) throw new GatewayError("upstream_server", `HTTP ${response.status}`);
         const parsed = parseModelListPage(shape, parseJson(response.bodyText));
         models.push(...parsed.models);

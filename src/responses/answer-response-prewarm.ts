@@ -1,8 +1,8 @@
-import { invalidRequest } from "../unified/index.js";
+import { GatewayError, invalidRequest } from "../unified/index.js";
 import { convertResponseInput } from "./convert-response-input.js";
 import { renderStoredResponse, responseOwner } from "./convert-response-record.js";
 import type { JsonObject, StoredResponse } from "./convert-stored-response.js";
-import type { ResponseStore } from "./create-response-store.js";
+import { responseNotFound, type ResponseStore } from "./create-response-store.js";
 import type { ResponseIdIssuer } from "./issue-response-id.js";
 import { decideResponseStorage, saveBeforeTerminal } from "./save-before-terminal.js";
 
@@ -22,17 +22,21 @@ export interface PrewarmContext {
 export async function answerResponsePrewarm(body: Record<string, unknown>, proxyKeyId: string | undefined, context: PrewarmContext): Promise<JsonObject[]> {
   if (body["background"] === true) throw invalidRequest("background", "a prewarm (generate: false) cannot run in the background");
   const storage = decideResponseStorage(body, "websocket");
+  const owner = responseOwner(proxyKeyId);
+  const previous = body["previous_response_id"];
+  if (previous !== undefined && previous !== null && (typeof previous !== "string" || previous === "")) throw invalidRequest("previous_response_id", "expected a response id");
+  // A prewarm chained to a missing or foreign parent gets its 404 now, as a generating frame would, not one turn later.
+  if (typeof previous === "string") await requireParent(previous, owner, context);
   const record: StoredResponse = {
     id: context.ids.fresh(),
-    owner: responseOwner(proxyKeyId),
+    owner,
     model: typeof body["model"] === "string" ? body["model"] : "",
     createdAt: Math.floor(context.now() / 1000),
     status: "completed",
     input: convertResponseInput(body["input"]),
     output: [],
   };
-  const previous = body["previous_response_id"];
-  if (typeof previous === "string" && previous !== "") record.previousResponseId = previous;
+  if (typeof previous === "string") record.previousResponseId = previous;
   const targets = context.connection === undefined ? { persistent: context.store } : { persistent: context.store, connection: context.connection };
   // Saved before the completed event, as for every response: the next frame may name it at once.
   await saveBeforeTerminal(targets, storage, record);
@@ -41,4 +45,22 @@ export async function answerResponsePrewarm(body: Record<string, unknown>, proxy
     { type: "response.created", sequence_number: 0, response: { ...completed, status: "in_progress" } },
     { type: "response.completed", sequence_number: 1, response: completed },
   ];
+}
+
+/** The parent must be readable by `owner`, on the connection or in the shared store. */
+async function requireParent(id: string, owner: string, context: PrewarmContext): Promise<void> {
+  let lookup = context.connection === undefined ? undefined : await context.connection.lookup(id, owner);
+  if (lookup === undefined || lookup.kind === "missing") lookup = await context.store.lookup(id, owner);
+  switch (lookup.kind) {
+    case "found":
+      return;
+    case "missing":
+      throw responseNotFound(id, "previous_response_id");
+    case "refused":
+      throw new GatewayError("not_found", `Previous response with id '${id}' was not stored: ${lookup.reason}.`, { path: "previous_response_id" });
+    default: {
+      const unreachable: never = lookup;
+      throw new GatewayError("internal", `unknown lookup ${JSON.stringify(unreachable)}`);
+    }
+  }
 }

@@ -54,6 +54,15 @@ describe("response store", () => {
     expect((await rejection(store.get("resp_1", "key-a"))).code).toBe("not_found");
   });
 
+  it("refuses an id another owner's response holds, and lets the owner replace its own", async () => {
+    const store = createResponseStore({ state: createMemoryStateStore() });
+    await store.save(record());
+    expect(await store.save({ ...record(), owner: "key-b", model: "theirs" })).toEqual({ saved: false, reason: "response id 'resp_1' is already held by another proxy key's response" });
+    expect((await store.get("resp_1", "key-a")).model).toBe(record().model);
+    expect(await store.save({ ...record(), model: "replaced" })).toEqual({ saved: true, bytes: expect.any(Number) as number });
+    expect((await store.get("resp_1", "key-a")).model).toBe("replaced");
+  });
+
   it("survives a file-backend restart: the store is written against the StateStore interface only", async () => {
     const directory = await mkdtemp(join(tmpdir(), "switchyard-responses-"));
     try {

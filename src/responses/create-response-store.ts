@@ -39,7 +39,10 @@ export interface DeletedResponse {
 
 /** Stored Responses API responses, scoped to their owner. */
 export interface ResponseStore {
-  /** Keep a response (replacing one with the same id); entries over the size cap are refused, not trimmed. */
+  /**
+   * Keep a response (replacing the same owner's one with the same id); entries over the size cap are refused, not
+   * trimmed, and so is an id another owner's response holds.
+   */
   save(record: StoredResponse): Promise<SaveOutcome>;
   /** The response if `owner` may see it. */
   lookup(id: string, owner: string): Promise<ResponseLookup>;
@@ -127,6 +130,10 @@ export function createResponseStore(options: ResponseStoreOptions): ResponseStor
 
   return {
     save: async (record) => {
+      // Ids of Responses-native targets are the upstream's: one repeating an id (a local server counting from 1)
+      // must not let one key's response replace another's. The existing one stays; this one is not kept.
+      const holder = ownerOf(decodeStoreEntry(await state.get(keyOf(record.id))));
+      if (holder !== undefined && holder !== record.owner) return { saved: false, reason: `response id '${record.id}' is already held by another proxy key's response` };
       const { value, outcome } = prepare(record);
       await state.set(keyOf(record.id), value, { ttlMs });
       return outcome;
@@ -173,6 +180,11 @@ export function createResponseStore(options: ResponseStoreOptions): ResponseStor
       await state.delete(leaseKeyOf(id));
     },
   };
+}
+
+function ownerOf(entry: ReturnType<typeof decodeStoreEntry>): string | undefined {
+  if (entry === undefined) return undefined;
+  return entry.kind === "refused" ? entry.refused.owner : entry.record.owner;
 }
 
 function decodeLookup(value: JsonObject, owner: string): ResponseLookup {

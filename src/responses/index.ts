@@ -47,6 +47,7 @@ export {
 } from "./save-before-terminal.js";
 export {
   createBackgroundResponses,
+  defaultBackgroundCancelPollMs,
   type BackgroundOutcome,
   type BackgroundResponses,
   type BackgroundResponsesOptions,

@@ -7,6 +7,11 @@ import { responseNotFound, type ResponseStore } from "./create-response-store.js
 export interface LineageOptions {
   /** The most stored responses followed; default 500 (each is one store read). */
   maxDepth?: number;
+  /**
+   * Brings a link still queued or in progress up to date (the background runner's lease check), so a parent whose
+   * runner died reads as failed instead of "still in progress" for ever. Finished links are not passed to it.
+   */
+  reconcile?: (record: StoredResponse) => Promise<StoredResponse>;
 }
 
 /** A conversation rebuilt from the store: the responses oldest first and their items in order. */
@@ -47,7 +52,8 @@ export async function rebuildResponseLineage(
       }
       throw responseNotFound(id, "previous_response_id");
     }
-    const record = lookup.record;
+    let record = lookup.record;
+    if (!isTerminalResponseStatus(record.status) && options.reconcile !== undefined) record = await options.reconcile(record);
     if (!isTerminalResponseStatus(record.status)) {
       throw invalidRequest("previous_response_id", `Previous response with id '${id}' is still ${record.status}; wait for it to finish.`);
     }

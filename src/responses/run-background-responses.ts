@@ -86,7 +86,9 @@ export interface BackgroundResponsesOptions {
 }
 
 const defaultMaxRunning = 32;
-const defaultCancelPollMs = 1_000;
+/** The cancel-flag poll (and lease renewal) interval when none is configured, in ms. */
+export const defaultBackgroundCancelPollMs = 1_000;
+const defaultCancelPollMs = defaultBackgroundCancelPollMs;
 const defaultEventLogBytes = 8 * 1024 * 1024;
 const defaultEventRetentionMs = 10 * 60 * 1000;
 const defaultMinLeaseMs = 15_000;

@@ -48,7 +48,7 @@ export async function runResponseCreate(call: GatewayCall, context: ResponseCrea
   const body = background ? withoutBackground(clientBody, streamed) : clientBody;
   const lookupStore = context.connection === undefined ? context.store : layeredLookup(context.connection, context.store);
   // Before routing: a missing or foreign parent is a 404 while no stream has started.
-  const continuation = await prepareContinuation(lookupStore, body, owner);
+  const continuation = await prepareContinuation(lookupStore, body, owner, { reconcile: context.background.reconcile });
   const previousResponseId = continuation?.parent.id;
   if (background) return startBackground(call, body, { context, owner, input: convertResponseInput(clientBody["input"]), continuation, previousResponseId, streamed });
 

@@ -4,6 +4,7 @@ import type { ReasoningEffortTable } from "./reasoning-effort-table.js";
 import type { StreamEvent } from "./stream-event.js";
 import type { UnifiedRequest } from "./unified-request.js";
 import type { UnifiedResponse } from "./unified-response.js";
+import type { Usage } from "./usage.js";
 import type { CodecOutput, UnifiedWarning } from "./warning.js";
 
 /** One server-sent event as parsed off the wire: the `event:` name (if any) and the joined `data:` lines. */
@@ -59,7 +60,7 @@ export interface EncodedError {
   headers?: Record<string, string>;
 }
 
-/** Everything Switchyard knows about one wire protocol: seven pure functions. */
+/** Everything Switchyard knows about one wire protocol: eight pure functions. */
 export interface ProtocolCodec {
   readonly protocol: ProtocolId;
   /** Client request body (parsed JSON) → unified. Structural errors throw `invalid_request` naming the path. */
@@ -74,4 +75,9 @@ export interface ProtocolCodec {
   createStreamEncoder(options?: EncodeResponseOptions): StreamEncoder;
   /** A GatewayError in this protocol's error shape and status. */
   encodeError(error: GatewayError): EncodedError;
+  /**
+   * The usage of a non-streamed provider response given as text, read without parsing the whole body (the
+   * passthrough path sends the bytes on untouched but still logs usage). Undefined when the body carries none.
+   */
+  readResponseUsage(text: string): Usage | undefined;
 }

@@ -158,13 +158,32 @@ function wrapResponse(
 /**
  * Passes chunks through and turns any failure while reading (reset, body timeout, abort) into a GatewayError.
  * Returning early (the consumer broke out) closes the source: for undici that destroys the request and its socket.
+ * A plain iterator rather than an async generator: it only maps rejections, and a generator layer would add its
+ * own promise turns to every chunk of every stream.
  */
-async function* guardBody(source: AsyncIterable<Uint8Array>, context: Parameters<typeof mapTransportError>[1]): AsyncGenerator<Uint8Array> {
-  try {
-    for await (const chunk of source) yield chunk;
-  } catch (error) {
+function guardBody(source: AsyncIterable<Uint8Array>, context: Parameters<typeof mapTransportError>[1]): AsyncIterable<Uint8Array> {
+  const mapError = (error: unknown): never => {
     throw mapTransportError(error, context);
-  }
+  };
+  return {
+    [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+      const iterator = source[Symbol.asyncIterator]();
+      let failed = false;
+      return {
+        next: () =>
+          failed
+            ? Promise.resolve({ done: true, value: undefined })
+            : iterator.next().then(undefined, (error: unknown) => {
+                failed = true;
+                return mapError(error);
+              }),
+        return: async (value?: unknown) => {
+          await iterator.return?.();
+          return { done: true, value };
+        },
+      };
+    },
+  };
 }
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {

@@ -75,6 +75,32 @@ function truncatedToolCallStream(): MockReply {
   };
 }
 
+/** A Chat completion whose tool-call arguments are no JSON at all: nothing to close. */
+function unrepairableToolCall(): MockReply {
+  return jsonReply({
+    id: "chatcmpl-bad",
+    object: "chat.completion",
+    created: 1,
+    model: "gpt-mock-large-2025",
+    choices: [{ index: 0, message: { role: "assistant", content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "get_weather", arguments: "not json" } }] }, finish_reason: "tool_calls" }],
+    usage: { prompt_tokens: 5, completion_tokens: 5, total_tokens: 10 },
+  });
+}
+
+/** The same, streamed. */
+function unrepairableToolCallStream(): MockReply {
+  const chunk = (delta: unknown, finish: string | null = null): string =>
+    `data: ${JSON.stringify({ id: "chatcmpl-bad", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+  return {
+    kind: "sse",
+    body:
+      chunk({ role: "assistant", content: null, tool_calls: [{ index: 0, id: "call_1", type: "function", function: { name: "get_weather", arguments: "" } }] }) +
+      chunk({ tool_calls: [{ index: 0, function: { arguments: "not json" } }] }) +
+      chunk({}, "tool_calls") +
+      "data: [DONE]\n\n",
+  };
+}
+
 describe("adapter chains from switchyard.json", () => {
   it("applies provider and model chains, in order, to a passthrough body", async () => {
     const { gateway, client } = await startConfiguredGateway();
@@ -130,7 +156,39 @@ describe("adapter chains from switchyard.json", () => {
     expect(streamed.choices[0]?.finish_reason).toBe("tool_calls");
   });
 
-  it("records each pass that changed something in the transaction trace", async () => {
+  it("answers tool arguments that cannot be repaired with a clear error, streamed and not", async () => {
+    const { gateway, client } = await startConfiguredGateway();
+    const request = { model: mockTargets["openai-chat"].model, messages: [{ role: "user" as const, content: "weather?" }] };
+    const clear = /openai\/gpt-mock-large answered tool call "get_weather" whose arguments are not a JSON object and could not be repaired/;
+    gateway.mock.script(unrepairableToolCall());
+    const whole = await client.chat.completions.create(request).catch((error: unknown) => error);
+    expect(whole).toBeInstanceOf(OpenAI.APIError);
+    expect((whole as InstanceType<typeof OpenAI.APIError>).status).toBe(502);
+    expect((whole as Error).message).toMatch(clear);
+
+    gateway.mock.script(unrepairableToolCallStream());
+    const response = await fetch(`${gateway.baseUrl}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${testProxyKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ ...request, stream: true }),
+    });
+    // Nothing visible was sent before the tool call ended: the client gets a protocol-shaped HTTP error, or, once the
+    // response start has gone out, the stream's error event; never a call its JSON parser would choke on.
+    const text = await response.text();
+    if (response.status === 200) {
+      expect(text.replaceAll('\\"', '"')).toMatch(clear);
+      expect(text).toContain('"code":"upstream_server"');
+      expect(text).not.toContain('"finish_reason":"tool_calls"');
+    } else {
+      expect(response.status).toBe(502);
+      const failure = JSON.parse(text) as { error: { message: string; code: string } };
+      expect(failure.error.code).toBe("upstream_server");
+      expect(failure.error.message).toMatch(clear);
+    }
+    expect(text).not.toContain("not json");
+  });
+
+  it("records every adapter pass in the transaction trace, in chain order, saying which changed something", async () => {
     const { gateway, client, dataDir } = await startConfiguredGateway({ SWITCHYARD_TRACE: "1" });
     gateway.mock.script(textReply("ok"));
     await client.chat.completions.create({ model: mockTargets["openai-chat"].model, max_completion_tokens: 8, messages: [{ role: "user", content: "hi" }] });
@@ -140,9 +198,17 @@ describe("adapter chains from switchyard.json", () => {
     const lines = (await readFile(join(directory, name ?? ""), "utf8"))
       .trim()
       .split("\n")
-      .map((line) => JSON.parse(line) as { kind: string; adapter?: string; side?: string });
-    const passes = lines.filter((line) => line.kind === "adapter-pass").map((line) => `${line.side ?? ""}:${line.adapter ?? ""}`);
-    expect(passes).toEqual(["request:field-rename", "request:model-override"]);
+      .map((line) => JSON.parse(line) as { kind: string; adapter?: string; side?: string; changed?: boolean });
+    const passes = lines.filter((line) => line.kind === "adapter-pass").map((line) => `${line.side ?? ""}:${line.adapter ?? ""}:${line.changed === true ? "changed" : "unchanged"}`);
+    // param-policy runs last whatever its place in the file; the passes that found nothing to do are traced too.
+    expect(passes).toEqual([
+      "request:field-rename:changed",
+      "request:model-override:changed",
+      "request:tool-args-repair:unchanged",
+      "request:drop-empty-assistant:unchanged",
+      "request:param-policy:unchanged",
+      "response:tool-args-repair:unchanged",
+    ]);
     const kinds = lines.map((line) => line.kind);
     expect(kinds.indexOf("adapter-pass")).toBeLessThan(kinds.indexOf("provider-request"));
   });

@@ -213,12 +213,12 @@ describe.skipIf(codex === undefined)(suiteName("Codex → Switchyard → Anthrop
   afterAll(() => stopHarness(harness));
   beforeEach(() => harness?.mock.reset());
 
-  async function runCodex(h: Harness, prompt: string): Promise<CodingCliRun> {
+  async function runCodex(h: Harness, prompt: string, options: readonly string[] = []): Promise<CodingCliRun> {
     const codexHome = join(h.sandbox.root, "codex-home");
     await writeCodexConfig(codexHome, { baseUrl: `${h.gateway.baseUrl}/v1`, model: "gpt-mock-large", envKey: "SWITCHYARD_TEST_KEY" });
     const run = await runCodingCli({
       command: codex ?? "codex",
-      args: ["exec", "--skip-git-repo-check", prompt],
+      args: ["exec", "--skip-git-repo-check", ...options, prompt],
       cwd: h.sandbox.work,
       timeoutMs: cliTimeoutMs,
       env: codingCliEnvironment(h.sandbox.home, { ...egressEnvironment(h.trap), CODEX_HOME: codexHome, SWITCHYARD_TEST_KEY: "sk-codex-cli-test" }),
@@ -286,6 +286,27 @@ describe.skipIf(codex === undefined)(suiteName("Codex → Switchyard → Anthrop
     expect(run.stdout).toBe("The command printed tool-ran-ok.\n");
     // The signature rode through Codex as Responses `encrypted_content` and came back to its Anthropic origin.
     expectExecToolTurn(h.mock.generateRequests()[1], "toolu_exec_2", [
+      { type: "thinking", thinking: "I should run it.", signature: "c2lnbmF0dXJlLW1vY2stMQ==" },
+    ]);
+    expectLoopbackOnly(h, 2);
+  });
+  it("shows Anthropic thinking as reasoning summaries when Codex asks for them", { timeout: testTimeoutMs }, async () => {
+    const h = harness!;
+    h.mock.script(
+      toolCallReply(
+        { id: "toolu_exec_3", name: "exec_command", arguments: { cmd: "echo tool-ran-ok" } },
+        { reasoning: { text: "I should run it.", signature: "c2lnbmF0dXJlLW1vY2stMQ==" } },
+      ),
+      thinkingReply({ text: "It printed the marker.", signature: "c2lnbmF0dXJlLW1vY2stMg==" }, "The command printed tool-ran-ok."),
+    );
+
+    // Codex prints summaries, not raw reasoning, unless show_raw_agent_reasoning is set.
+    const run = await runCodex(h, "Run echo tool-ran-ok and tell me what it printed.", ["-c", 'model_reasoning_summary="detailed"']);
+
+    expect(run.stdout).toBe("The command printed tool-ran-ok.\n");
+    expect(run.stderr).toContain("I should run it.");
+    expect(run.stderr).toContain("It printed the marker.");
+    expectExecToolTurn(h.mock.generateRequests()[1], "toolu_exec_3", [
       { type: "thinking", thinking: "I should run it.", signature: "c2lnbmF0dXJlLW1vY2stMQ==" },
     ]);
     expectLoopbackOnly(h, 2);

@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -106,7 +106,7 @@ describe("credential rotation against the mock upstream", () => {
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(response.status).toBe(429);
     const body = (await response.json()) as { error: { message: string } };
-    expect(body.error.message).toMatch(/^all 3 attempts failed; capacity problems \(rate limit or quota, cooling down\): openai:\w+ rate_limited 429, openai:\w+ rate_limited 429, openai:\w+ rate_limited 429; openai\/gpt-mock-large: every credential is cooling down for 360\d s more, past the request deadline; last error: openai: /);
+    expect(body.error.message).toMatch(/^all 3 attempts failed; capacity problems \(rate limit or quota, cooling down\): openai\/gpt-mock-large \(openai:\w+\) rate_limited 429, openai\/gpt-mock-large \(openai:\w+\) rate_limited 429, openai\/gpt-mock-large \(openai:\w+\) rate_limited 429; openai\/gpt-mock-large: every credential is cooling down for 360\d s more, past the request deadline; last error: openai: /);
     for (const key of keys) expect(body.error.message).toContain(idOf(key));
     expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(3590);
   });
@@ -183,6 +183,53 @@ describe("state across a restart", () => {
     const second = createEngineFromConfig(config, undefined, { credentialState: secondStore });
     const after = (await second.credentials?.status())?.[0]?.credentials[0];
     expect(after).toMatchObject({ id: idOf(keyA), state: "cooling", until: before?.until });
+    await second.close();
+    await secondStore.close();
+  });
+
+  it("usage, recent errors, the fair-cycle state and session affinity survive too", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "switchyard-rotation-"));
+    const mockGateway = await start({});
+    // Cooldowns are cut to 150 ms: after the restart A has recovered, and only the stored cycle keeps it out.
+    const configFile = join(dataDir, "switchyard.json");
+    writeFileSync(configFile, JSON.stringify({ rotation: { providers: { openai: { maxCooldownMs: 150 } } } }));
+    const env = { ...threeKeys(), SWITCHYARD_ROTATION: "fair-cycle", SWITCHYARD_CONFIG: configFile, OPENAI_API_BASE: `${mockGateway.mock.baseUrl}/v1`, SWITCHYARD_DATA_DIR: dataDir };
+    const config = loadConfig({ env, cwd: testConfigDirectory, dotenv: false });
+    const call = (headers: Record<string, string> = {}) =>
+      ({ protocol: "openai-chat", operation: "generate", headers, signal: new AbortController().signal, body: { model, messages: [{ role: "user", content: "hi" }] } }) as const;
+    const session = { "x-claude-code-session-id": "restart-session" };
+
+    const firstStore = await openStateStoreFromConfig(config);
+    const first = createEngineFromConfig(config, undefined, { credentialState: firstStore });
+    // The session lands on A. A runs out (429): B takes the cycle over, and answers one 500 (retried on B).
+    await first.handle(call(session));
+    mockGateway.mock.script(matching({ apiKey: keyA }, rateLimitReply({ seconds: 60 })), matching({ apiKey: keyB }, errorReply(500, { message: "boom" })));
+    await first.handle(call());
+    expect(keysUsed(mockGateway)).toEqual([keyA, keyA, keyB, keyB]);
+    await first.close();
+    await firstStore.close();
+    // Ids, counters and hashes only: no key and no session id in the state file.
+    const stateText = readFileSync(join(dataDir, "state.json"), "utf8");
+    expect(stateText).toContain(idOf(keyB));
+    for (const secret of [...keys, "restart-session"]) expect(stateText).not.toContain(secret);
+
+    const secondStore = await openStateStoreFromConfig(config);
+    const second = createEngineFromConfig(config, undefined, { credentialState: secondStore });
+    const status = (await second.credentials?.status())?.[0]?.credentials ?? [];
+    expect(status.map((entry) => [entry.id, entry.windowUsage, entry.recentErrors.map((error) => `${error.code} ${error.status ?? ""}`)])).toEqual([
+      [idOf(keyA), 2, ["rate_limited 429"]],
+      [idOf(keyB), 1, ["upstream_server 500"]],
+      [idOf(keyC), 0, []],
+    ]);
+    mockGateway.mock.reset();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    // The session stays on A (the cycle is B's); B serves on; when B runs out, C serves, not A: A was exhausted in
+    // this cycle before the restart, though it has long recovered.
+    await second.handle(call(session));
+    await second.handle(call());
+    mockGateway.mock.script(matching({ apiKey: keyB }, rateLimitReply({ seconds: 60 })));
+    await second.handle(call());
+    expect(keysUsed(mockGateway)).toEqual([keyA, keyB, keyB, keyC]);
     await second.close();
     await secondStore.close();
   });

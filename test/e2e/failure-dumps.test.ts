@@ -206,6 +206,22 @@ describe("failure dumps of exchanges that failed after a 200 (SWITCHYARD_DUMP_FA
     expect(undecodable).toMatchObject({ provider: "anthropic", response: { status: 200, body: "<html>bad gateway</html>" }, error: { code: "upstream_server" } });
   });
 
+  it("dumps an answer a response adapter refuses (tool-args-repair: arguments that cannot be repaired)", async () => {
+    const dataDir = await temporaryDirectory();
+    const configFile = join(dataDir, "switchyard.json");
+    await writeFile(configFile, JSON.stringify({ adapters: { providers: { openai: ["tool-args-repair"] } } }));
+    const gateway = await startGateway(dataDir, { SWITCHYARD_DUMP_FAILURES: "1", SWITCHYARD_CONFIG: configFile });
+    const call = { id: "call_1", type: "function", function: { name: "get_weather", arguments: "not json" } };
+    gateway.mock.script(
+      jsonReply({ id: "chatcmpl-1", object: "chat.completion", created: 1, model: "gpt-mock-large", choices: [{ index: 0, finish_reason: "tool_calls", message: { role: "assistant", content: null, tool_calls: [call] } }] }),
+    );
+    expect((await gateway.post(mockTargets["openai-chat"].model, false)).status).toBe(502);
+    await gateway.close();
+    const dumps = await readDumps(dataDir);
+    expect(dumps).toHaveLength(1);
+    expect(dumps[0]).toMatchObject({ provider: "openai", response: { status: 200 }, error: { code: "upstream_server", message: expect.stringContaining('tool call "get_weather"') as unknown } });
+  });
+
   it("dumps streams that fail after they started: an in-stream error event, an early close, a dropped connection, a stall", async () => {
     const dataDir = await temporaryDirectory();
     const gateway = await startGateway(dataDir, { SWITCHYARD_DUMP_FAILURES: "1", SWITCHYARD_STALL_TIMEOUT_MS: "1000" });

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/index.js";
 import { createEngineFromConfig } from "../../src/library/index.js";
 import { buildServer } from "../../src/server/index.js";
-import { errorReply, matching, rateLimitReply, startMockUpstream, textReply, type MockUpstream } from "../support/mock-upstream.js";
+import { answerReply, errorReply, matching, rateLimitReply, startMockUpstream, textReply, type MockUpstream } from "../support/mock-upstream.js";
 import { mockProviderEnvironment, testConfigDirectory, testProxyKey } from "../support/start-test-gateway.js";
 
 /** openai first, anthropic second: the client speaks OpenAI Chat, so the second target is always a translation. */
@@ -131,6 +131,24 @@ describe("fallback groups against the mock upstream", () => {
     expect(loose.status).toBe(200);
     expect(modelsAsked(gateway)).toEqual(["gpt-mock-large", "claude-mock-sonnet"]);
     expect(gateway.completed.at(-1)).toMatchObject({ group: "loose", provider: "anthropic", status: 200 });
+  });
+
+  it("failoverOn cannot override a hard stop: a group asking for it is refused at start, naming the field", () => {
+    const path = join(mkdtempSync(join(tmpdir(), "switchyard-groups-")), "switchyard.json");
+    const targets = ["openai/gpt-mock-large", "anthropic/claude-mock-sonnet"];
+    writeFileSync(path, JSON.stringify({ fallbackGroups: { eager: { targets, failoverOn: ["overloaded", "content_filter"] } } }));
+    const env = { ...mockProviderEnvironment("http://127.0.0.1:9"), SWITCHYARD_CONFIG: path };
+    expect(() => loadConfig({ env, cwd: testConfigDirectory, dotenv: false })).toThrow(/fallbackGroups\.eager\.failoverOn\[1\]: is a hard stop: no group setting makes it fall back/);
+  });
+
+  it("usage is recorded for the target that served a stream, not for the one that failed", async () => {
+    const gateway = await start({ SWITCHYARD_FALLBACK_GROUPS: coding });
+    gateway.mock.script(matching(first, errorReply(503)), matching(second, answerReply({ text: "served", usage: { input: 31, output: 7 } })));
+    const response = await chat(gateway, "group/coding", true);
+    expect(response.status).toBe(200);
+    await response.text();
+    const line = await lastCompleted(gateway);
+    expect(line).toMatchObject({ provider: "anthropic", upstreamModel: "claude-mock-sonnet", usage: { outputTokens: 7 } });
   });
 
   it("a stream whose first target fails before the first byte is served by the second", async () => {

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -152,6 +152,34 @@ describe("field cache: DeepSeek reasoning_content replay over three turns", () =
     gateway.mock.script(jsonReply(deepSeekToolCall("call_l", "more")));
     await chat(gateway, body);
     expect(gateway.mock.generateRequests().at(-1)?.bodyText).toBe(JSON.stringify({ ...body, model: "deepseek-reasoner" }));
+  });
+
+  it("writes the state back after the configured adapters on the passthrough path too, so none can drop it", async () => {
+    const directory = await mkdtemp(join(tmpdir(), "switchyard-field-cache-"));
+    try {
+      const configFile = join(directory, "switchyard.json");
+      // A deny list that would remove reasoning_content (and does remove `user`): the field cache writes after it.
+      const adapters = { providers: { deepseek: [{ name: "param-policy", options: { deny: ["messages[*].reasoning_content", "user"] } }] } };
+      await writeFile(configFile, JSON.stringify({ adapters }));
+      const gateway = await start({ SWITCHYARD_CONFIG: configFile });
+      gateway.mock.script(jsonReply(deepSeekToolCall("call_p", "reasoning to keep")));
+      await chat(gateway, { model: "deepseek/deepseek-reasoner", messages: [{ role: "user", content: "x" }] });
+      gateway.mock.script(jsonReply(deepSeekToolCall("call_q", "more")));
+      await chat(gateway, {
+        model: "deepseek/deepseek-reasoner",
+        user: "u-1",
+        messages: [
+          { role: "user", content: "x" },
+          { role: "assistant", content: null, tool_calls: [{ id: "call_p", type: "function", function: { name: "lookup", arguments: "{}" } }] },
+          { role: "tool", tool_call_id: "call_p", content: "r" },
+        ],
+      });
+      const sent = gateway.mock.generateRequests().at(-1)?.json as Record<string, unknown> & { messages: ChatMessage[] };
+      expect(sent).not.toHaveProperty("user");
+      expect(sent.messages[1]).toMatchObject({ role: "assistant", reasoning_content: "reasoning to keep" });
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 });
 

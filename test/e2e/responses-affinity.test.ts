@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import OpenAI from "openai";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
@@ -17,11 +20,13 @@ afterEach(async () => {
 });
 
 /**
- * Two keys on the Responses-native mock under `fair-cycle`: without session evidence every request moves to the key
- * not used yet, so a chain that stays on one key shows the evidence at work.
+ * Two keys on the Responses-native mock under `balanced` with tolerance 0: without session evidence every request
+ * moves to the least used key, so a chain that stays on one key shows the evidence at work.
  */
 async function start(): Promise<TestGateway> {
-  gateway = await startTestGateway({ env: { RESPONSESMOCK_API_KEY: keyA, RESPONSESMOCK_API_KEY_1: keyB, SWITCHYARD_ROTATION: "fair-cycle" } });
+  const config = join(mkdtempSync(join(tmpdir(), "switchyard-affinity-")), "switchyard.json");
+  writeFileSync(config, JSON.stringify({ rotation: { providers: { [target.provider]: { tolerance: 0 } } } }));
+  gateway = await startTestGateway({ env: { RESPONSESMOCK_API_KEY: keyA, RESPONSESMOCK_API_KEY_1: keyB, SWITCHYARD_ROTATION: "balanced", SWITCHYARD_CONFIG: config } });
   return gateway;
 }
 

@@ -2,12 +2,13 @@ import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
 import OpenAI from "openai";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config/index.js";
 import { createEngineFromConfig } from "../../src/library/index.js";
 import { createResponsesService, type ResponsesService } from "../../src/responses/index.js";
 import { buildServer } from "../../src/server/index.js";
 import { createMemoryStateStore, type StateStore } from "../../src/state/index.js";
 import { textReply } from "../support/mock-upstream.js";
-import { mockTargets, startTestGateway, testProxyKey, type TestGateway } from "../support/start-test-gateway.js";
+import { mockProviderEnvironment, mockTargets, startTestGateway, testConfigDirectory, testProxyKey, type TestGateway } from "../support/start-test-gateway.js";
 
 // Two gateway instances (each its own engine, Responses service and server) over one StateStore. Instance A runs the
 // background job; "killing" A means its lease writes stop reaching the store, exactly what B sees when A's process
@@ -19,7 +20,8 @@ const leaseMs = 1_000;
 
 interface Instance {
   app: FastifyInstance;
-  responses: ResponsesService;
+  /** Absent for an instance whose server built its own service (closed with the app). */
+  responses?: ResponsesService;
   client: OpenAI;
 }
 
@@ -36,18 +38,32 @@ afterEach(async () => {
   for (const instance of started.splice(0)) {
     instance.app.server.closeAllConnections();
     await instance.app.close();
-    await instance.responses.close();
+    await instance.responses?.close();
   }
   gateway.reset();
 });
 
-async function startInstance(state: StateStore): Promise<Instance> {
+async function startInstance(state: StateStore): Promise<Instance & { responses: ResponsesService }> {
   const engine = createEngineFromConfig(gateway.config);
   const responses = createResponsesService({ gateway: engine, state, background: { cancelPollMs, leaseMs } });
-  const app = buildServer({ gateway: engine, proxyKeys: [testProxyKey], responses, logger: false });
+  return { ...(await listen(buildServer({ gateway: engine, proxyKeys: [testProxyKey], responses, logger: false }), responses)), responses };
+}
+
+/**
+ * An instance configured only from the environment and wired as `switchyard serve` wires it (the engine's state
+ * feeds the server's own Responses service, `config.responses` its background settings).
+ */
+async function startConfiguredInstance(state: StateStore, env: Record<string, string>): Promise<Instance> {
+  const config = loadConfig({ env: { ...mockProviderEnvironment(gateway.mock.baseUrl), SWITCHYARD_PROXY_KEYS: testProxyKey, ...env }, cwd: testConfigDirectory, dotenv: false });
+  const engine = createEngineFromConfig(config, undefined, { state });
+  const app = buildServer({ gateway: engine, proxyKeys: [testProxyKey], logger: false, ...(config.responses === undefined ? {} : { backgroundResponses: config.responses }) });
+  return listen(app, undefined);
+}
+
+async function listen(app: FastifyInstance, responses: ResponsesService | undefined): Promise<Instance> {
   await app.listen({ host: "127.0.0.1", port: 0 });
   const { port } = app.server.address() as AddressInfo;
-  const instance = { app, responses, client: new OpenAI({ baseURL: `http://127.0.0.1:${port}/v1`, apiKey: testProxyKey, maxRetries: 0 }) };
+  const instance: Instance = { app, client: new OpenAI({ baseURL: `http://127.0.0.1:${port}/v1`, apiKey: testProxyKey, maxRetries: 0 }), ...(responses === undefined ? {} : { responses }) };
   started.push(instance);
   return instance;
 }
@@ -67,7 +83,7 @@ async function waitForUpstreamCall(): Promise<void> {
 }
 
 describe("background responses whose instance dies", () => {
-  it("GET on the surviving instance marks the job failed once the dead instance's lease has expired", async () => {
+  it("the surviving instance marks the job failed once the dead instance's lease has expired (continuation, GET, cancel)", async () => {
     const shared = createMemoryStateStore();
     const viewA = mortalView(shared);
     const instanceA = await startInstance(viewA.state);
@@ -79,11 +95,18 @@ describe("background responses whose instance dies", () => {
 
     viewA.die();
     const diedAt = performance.now();
-    let seen = await instanceB.client.responses.retrieve(queued.id);
-    while (seen.status === "in_progress" && performance.now() - diedAt < 15_000) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      seen = await instanceB.client.responses.retrieve(queued.id);
-    }
+    while ((await instanceB.responses.store.holdsLease(queued.id)) && performance.now() - diedAt < 15_000) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await instanceB.responses.store.holdsLease(queued.id)).toBe(false);
+
+    // The first thing to touch it after that settles it: here a continuation, which would otherwise be refused with
+    // "still in progress" for ever.
+    gateway.mock.reset();
+    gateway.mock.script(textReply("Starting over"));
+    const retried = await instanceB.client.responses.create({ model, input: "Try again", previous_response_id: queued.id });
+    expect(retried.output_text).toBe("Starting over");
+    expect(JSON.stringify(gateway.mock.generateRequests()[0]?.json)).toContain("Long work");
+
+    const seen = await instanceB.client.responses.retrieve(queued.id);
     expect(seen.status).toBe("failed");
     // (The exact moment, lease end to the millisecond, is asserted on an injected clock in src/responses.)
     expect(seen.error?.message).toMatch(/stopped renewing its lease .* Create it again\.$/);
@@ -107,5 +130,28 @@ describe("background responses whose instance dies", () => {
     }
     expect([...statuses]).toEqual(["in_progress", "completed"]);
     expect((await instanceB.client.responses.retrieve(queued.id)).output_text).toBe("Worth the wait");
+  });
+
+  it("takes the lease length from SWITCHYARD_BACKGROUND_LEASE_MS: a dead instance's job fails after it, not after 15 s", async () => {
+    const shared = createMemoryStateStore();
+    const viewA = mortalView(shared);
+    const settings = { SWITCHYARD_BACKGROUND_CANCEL_POLL_MS: "50", SWITCHYARD_BACKGROUND_LEASE_MS: String(leaseMs) };
+    const instanceA = await startConfiguredInstance(viewA.state, settings);
+    const instanceB = await startConfiguredInstance(shared, settings);
+    gateway.mock.script(textReply("Never seen", { delayMs: 30_000 }));
+    const queued = await instanceA.client.responses.create({ model, input: "Long work", background: true });
+    await waitForUpstreamCall();
+
+    viewA.die();
+    const diedAt = performance.now();
+    let seen = await instanceB.client.responses.retrieve(queued.id);
+    while (seen.status === "in_progress" && performance.now() - diedAt < 12_000) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      seen = await instanceB.client.responses.retrieve(queued.id);
+    }
+    // With the default lease (15 s) the job would still be in progress here.
+    expect(seen.status).toBe("failed");
+    expect(performance.now() - diedAt).toBeLessThan(12_000);
+    expect(seen.error?.message).toMatch(/stopped renewing its lease/);
   });
 });

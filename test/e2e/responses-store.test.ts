@@ -1,8 +1,8 @@
 import OpenAI, { BadRequestError, NotFoundError } from "openai";
-import type { ResponseInputItem } from "openai/resources/responses/responses";
+import type { Response, ResponseCreateParamsStreaming, ResponseInputItem } from "openai/resources/responses/responses";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ProtocolId } from "../../src/unified/index.js";
-import { textReply, toolCallReply } from "../support/mock-upstream.js";
+import { errorReply, jsonReply, textReply, toolCallReply } from "../support/mock-upstream.js";
 import { mockTargets, providerProtocols, startTestGateway, testProxyKey, type TestGateway } from "../support/start-test-gateway.js";
 
 const otherProxyKey = "sk-switchyard-other";
@@ -35,6 +35,14 @@ function upstreamBody(index: number): Record<string, unknown> {
   const request = gateway.mock.generateRequests()[index];
   if (request === undefined) throw new Error(`no upstream request #${index}`);
   return request.json as Record<string, unknown>;
+}
+
+/** A streamed create through the SDK: the terminal event's response object, exactly as the wire carried it. */
+async function streamTurn(params: Omit<ResponseCreateParamsStreaming, "stream">): Promise<Response> {
+  let completed: Response | undefined;
+  for await (const event of await client.responses.create({ ...params, stream: true })) if (event.type === "response.completed") completed = event.response;
+  if (completed === undefined) throw new Error("the stream ended without response.completed");
+  return completed;
 }
 
 /** Asserts the upstream got the whole conversation (question, call, result) in its own protocol. */
@@ -144,6 +152,36 @@ describe.each(providerProtocols)("Responses store through the openai SDK, provid
     expect(retrieved.previous_response_id).toBe(first.id);
   });
 
+  it("streams a two-turn tool loop through previous_response_id; retrieve, input items and delete see the streamed turns", async () => {
+    gateway.mock.script(toolCallReply({ name: "get_weather", arguments: { city: "Paris" }, id: "call_weather_s" }), textReply("Sunny, streamed."));
+    const first = await streamTurn({ model: target.model, input: "Weather in Paris?", tools: [weatherTool] });
+    const call = first.output.find((item) => item.type === "function_call");
+    expect(call).toMatchObject({ type: "function_call", name: "get_weather", arguments: '{"city":"Paris"}' });
+    const callId = call?.type === "function_call" ? call.call_id : "";
+    expect((await client.responses.retrieve(first.id)).output).toEqual(first.output);
+
+    const followUp: ResponseInputItem[] = [{ type: "function_call_output", call_id: callId, output: "sunny, 21C" }];
+    const second = await streamTurn({ model: target.model, previous_response_id: first.id, input: followUp, tools: [weatherTool] });
+    expect(JSON.stringify(second.output)).toContain("Sunny, streamed.");
+    expect(second.previous_response_id).toBe(first.id);
+    const sent = upstreamBody(1);
+    if (native) {
+      expect([sent["previous_response_id"], sent["input"]]).toEqual([first.id, followUp]);
+    } else {
+      expect(sent["previous_response_id"]).toBeUndefined();
+      expectReplayedHistory(protocol, sent, callId);
+    }
+
+    const retrieved = await client.responses.retrieve(second.id);
+    expect([retrieved.output, retrieved.usage, retrieved.previous_response_id]).toEqual([second.output, second.usage, first.id]);
+    const items = await client.responses.inputItems.list(second.id);
+    expect(items.data).toEqual([expect.objectContaining({ type: "function_call_output", call_id: callId, output: "sunny, 21C" })]);
+    expect(await client.responses.delete(second.id)).toEqual({ id: second.id, object: "response", deleted: true });
+    await expect(client.responses.retrieve(second.id)).rejects.toBeInstanceOf(NotFoundError);
+    const afterDelete = client.responses.create({ model: target.model, previous_response_id: second.id, input: "More?", stream: true });
+    await expect(afterDelete).rejects.toMatchObject({ status: 404 });
+  });
+
   it("echoes previous_response_id on a continued create, streamed and not", async () => {
     gateway.mock.script(textReply("First"), textReply("Second"), textReply("Third"));
     const first = await client.responses.create({ model: target.model, input: "One" });
@@ -225,8 +263,31 @@ describe("Responses store: ownership, store: false, background", () => {
     await expect(other.responses.delete(created.id)).rejects.toBeInstanceOf(NotFoundError);
     const continued = other.responses.create({ model, input: "Continue", previous_response_id: created.id, stream: true });
     await expect(continued).rejects.toMatchObject({ status: 404, error: { message: `Previous response with id '${created.id}' not found.` } });
+    const inBackground = other.responses.create({ model, input: "Continue", previous_response_id: created.id, background: true });
+    await expect(inBackground).rejects.toMatchObject({ status: 404, error: { message: `Previous response with id '${created.id}' not found.` } });
     expect(gateway.mock.generateRequests()).toHaveLength(1);
     expect((await client.responses.retrieve(created.id)).output_text).toBe("Mine");
+  });
+
+  it("never lets one key's response replace another's, even when a native upstream repeats an id", async () => {
+    const nativeModel = mockTargets["openai-responses"].model;
+    const answer = (text: string): ReturnType<typeof jsonReply> =>
+      jsonReply({
+        id: "resp_repeated",
+        object: "response",
+        created_at: 1_735_689_601,
+        status: "completed",
+        model: mockTargets["openai-responses"].upstreamModel,
+        output: [{ type: "message", id: "msg_repeated", status: "completed", role: "assistant", content: [{ type: "output_text", text, annotations: [] }] }],
+        usage: { input_tokens: 1, input_tokens_details: { cached_tokens: 0 }, output_tokens: 1, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 2 },
+      });
+    gateway.mock.script(answer("For the first key"), answer("For the other key"));
+    const mine = await client.responses.create({ model: nativeModel, input: "First" });
+    const theirs = await other.responses.create({ model: nativeModel, input: "Second" });
+    expect([mine.id, theirs.id, theirs.output_text]).toEqual(["resp_repeated", "resp_repeated", "For the other key"]);
+    expect((await client.responses.retrieve(mine.id)).output_text).toBe("For the first key");
+    // The other key's copy was not kept (its id is taken), and the first key's is not visible to it.
+    await expect(other.responses.retrieve(theirs.id)).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it("keeps nothing for store: false", async () => {
@@ -235,6 +296,30 @@ describe("Responses store: ownership, store: false, background", () => {
     await expect(client.responses.retrieve(created.id)).rejects.toBeInstanceOf(NotFoundError);
     const streamed = await client.responses.stream({ model, input: "Forget me too", store: false }).finalResponse();
     await expect(client.responses.retrieve(streamed.id)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("refuses background with store: false (a background response is polled, so it must be stored)", async () => {
+    const refused = client.responses.create({ model, input: "Detached but forgotten?", background: true, store: false });
+    await expect(refused).rejects.toBeInstanceOf(BadRequestError);
+    await expect(refused).rejects.toMatchObject({ error: { param: "store" } });
+    expect(gateway.mock.generateRequests()).toHaveLength(0);
+  });
+
+  it("continues a background response served by a Responses-native upstream with the upstream's own id", async () => {
+    const nativeModel = mockTargets["openai-responses"].model;
+    gateway.mock.script(textReply("Background answer"), textReply("Continued"));
+    const queued = await client.responses.create({ model: nativeModel, input: "Work on it", background: true });
+    let current = await client.responses.retrieve(queued.id);
+    for (let tries = 0; tries < 200 && (current.status === "queued" || current.status === "in_progress"); tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      current = await client.responses.retrieve(queued.id);
+    }
+    // The job's id is the gateway's (issued before any upstream answered); the upstream knows it by its own.
+    expect([current.status, current.id]).toEqual(["completed", queued.id]);
+    expect(queued.id).toMatch(/^resp_[0-9a-f]{48}$/);
+    const next = await client.responses.create({ model: nativeModel, input: "And then?", previous_response_id: queued.id });
+    expect([next.output_text, next.previous_response_id]).toEqual(["Continued", queued.id]);
+    expect(upstreamBody(1)["previous_response_id"]).toMatch(/^resp_mock_\d+$/);
   });
 
   it("rejects conversation with a clear 400", async () => {
@@ -256,6 +341,19 @@ describe("Responses store: ownership, store: false, background", () => {
     expect(current.id).toBe(queued.id);
     expect(current.output_text).toBe("Done in the background");
     expect(upstreamBody(0)["stream"]).toBe(false);
+  });
+
+  it("shows a background response whose upstream failed as failed, with the error", async () => {
+    gateway.mock.script(errorReply(400, { message: "prompt is too long" }));
+    const queued = await client.responses.create({ model, input: "Too much", background: true });
+    let current = await client.responses.retrieve(queued.id);
+    for (let tries = 0; tries < 200 && (current.status === "queued" || current.status === "in_progress"); tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      current = await client.responses.retrieve(queued.id);
+    }
+    expect(current.status).toBe("failed");
+    expect(current.error?.message).toContain("prompt is too long");
+    expect(current.output).toEqual([]);
   });
 
   it("cancels a running background response", async () => {

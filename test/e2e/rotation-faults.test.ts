@@ -79,6 +79,25 @@ describe("429 on one key of three: served by the next, cooled for the provider's
     { name: "retry-after seconds", reply: () => rateLimitReply({ seconds: 40 }), min: 40_000, max: 41_000 },
     { name: "retry-after-ms", reply: () => rateLimitReply({ ms: 25_000 }), min: 25_000, max: 26_000 },
     { name: "retry-after HTTP date", reply: () => rateLimitReply({ date: new Date(Date.now() + 120_000) }), min: 117_000, max: 121_000 },
+    {
+      name: "OpenAI reset header of the exhausted window",
+      reply: () => rateLimitReply(undefined, { headers: { "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "1m30s", "x-ratelimit-remaining-tokens": "5000", "x-ratelimit-reset-tokens": "2s" } }),
+      min: 90_000,
+      max: 91_000,
+    },
+    {
+      name: "Anthropic reset header of the exhausted window",
+      reply: () => rateLimitReply(undefined, { headers: { "anthropic-ratelimit-requests-remaining": "0", "anthropic-ratelimit-requests-reset": new Date(Date.now() + 75_000).toISOString() } }),
+      min: 72_000,
+      max: 76_000,
+    },
+    {
+      name: "Gemini RetryInfo.retryDelay in the body",
+      reply: () => errorReply(429, { body: { error: { code: 429, message: "Resource exhausted", status: "RESOURCE_EXHAUSTED", details: [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "33s" }] } } }),
+      min: 33_000,
+      max: 34_000,
+    },
+    { name: "a phrase in the message (try again in 20s)", reply: () => errorReply(429, { message: "Rate limit reached. Please try again in 20s." }), min: 20_000, max: 21_000 },
     // No wait given: bounded exponential backoff (1 s base, equal jitter: 0.5–1 s on the first failure).
     { name: "no retry-after: backoff", reply: () => rateLimitReply(), min: 500, max: 1_500 },
   ];

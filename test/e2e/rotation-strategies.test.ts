@@ -39,12 +39,12 @@ async function start(strategy: string, pool?: Record<string, unknown>): Promise<
 }
 
 let counter = 0;
-function chat(target: TestGateway, options: { messages?: unknown[]; headers?: Record<string, string> } = {}): Promise<Response> {
+function chat(target: TestGateway, options: { messages?: unknown[]; headers?: Record<string, string>; model?: string } = {}): Promise<Response> {
   counter++;
   return fetch(`${target.baseUrl}/v1/chat/completions`, {
     method: "POST",
     headers: { authorization: `Bearer ${testProxyKey}`, "content-type": "application/json", ...options.headers },
-    body: JSON.stringify({ model: "openai/gpt-mock-large", messages: options.messages ?? [{ role: "user", content: `request ${counter}` }] }),
+    body: JSON.stringify({ model: options.model ?? "openai/gpt-mock-large", messages: options.messages ?? [{ role: "user", content: `request ${counter}` }] }),
   });
 }
 
@@ -87,11 +87,47 @@ describe("strategy distributions through the gateway", () => {
     expect(keysUsed(target).slice(10)).toEqual([keyA, ...Array.from({ length: 10 }, () => keyB)]);
   });
 
-  it("fair-cycle: each key once per cycle before any key twice", async () => {
-    const target = await start("fair-cycle");
-    await sendMany(target, 12);
-    const used = keysUsed(target);
-    for (let cycle = 0; cycle < 4; cycle++) expect(new Set(used.slice(cycle * 3, cycle * 3 + 3)).size).toBe(3);
+  it("fair-cycle: a key serves until it is exhausted; a recovered key waits until every key was exhausted once", async () => {
+    // Every cooldown is cut to 150 ms, so a key recovers long before the test goes on: only the cycle keeps it out.
+    const target = await start("fair-cycle", { maxCooldownMs: 150 });
+    const recover = () => new Promise((resolve) => setTimeout(resolve, 400));
+    const exhaust = (key: string) => target.mock.script(matching({ apiKey: key }, rateLimitReply({ seconds: 60 })));
+    await sendMany(target, 3);
+    exhaust(keyA);
+    await sendMany(target, 3);
+    await recover();
+    await sendMany(target, 2);
+    exhaust(keyB);
+    await sendMany(target, 2);
+    await recover();
+    exhaust(keyC);
+    await sendMany(target, 2);
+    expect(keysUsed(target)).toEqual([
+      ...[keyA, keyA, keyA],
+      // A answers 429: B takes over and keeps serving after A recovered.
+      ...[keyA, keyB, keyB, keyB],
+      ...[keyB, keyB],
+      // B runs out: C (fresh), not A (recovered, but exhausted in this cycle).
+      ...[keyB, keyC, keyC],
+      // C runs out: every key was exhausted once, a new cycle starts at A.
+      ...[keyC, keyA, keyA],
+    ]);
+  });
+
+  it("fair-cycle scope: a key that ran out on one model keeps serving another, unless the cycle is per provider", async () => {
+    const run = async (pool: Record<string, unknown>): Promise<Array<string | undefined>> => {
+      const target = await start("fair-cycle", pool);
+      // A 429 on the large model cools key A for that model only.
+      target.mock.script(matching({ apiKey: keyA }, rateLimitReply({ seconds: 600 })));
+      await sendMany(target, 1);
+      await sendMany(target, 2, { model: "openai/gpt-mock-small" });
+      const used = keysUsed(target);
+      await target.close();
+      gateway = undefined;
+      return used;
+    };
+    expect(await run({})).toEqual([keyA, keyB, keyA, keyA]);
+    expect(await run({ cycleScope: "credential" })).toEqual([keyA, keyB, keyB, keyB]);
   });
 
   it("tiers: the lower tier serves only while the higher tier has no capacity", async () => {

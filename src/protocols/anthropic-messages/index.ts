@@ -1,4 +1,6 @@
 import type { ProtocolCodec } from "../../unified/index.js";
+import { readTrailingJsonMember } from "../common/index.js";
+import { convertAnthropicMessagesUsage } from "./convert-anthropic-messages-usage.js";
 import { decodeAnthropicMessagesRequest } from "./decode-anthropic-messages-request.js";
 import { decodeAnthropicMessagesResponse } from "./decode-anthropic-messages-response.js";
 import { createAnthropicMessagesStreamDecoder } from "./decode-anthropic-messages-stream.js";
@@ -18,4 +20,8 @@ export const anthropicMessagesCodec: ProtocolCodec = {
   createStreamDecoder: createAnthropicMessagesStreamDecoder,
   createStreamEncoder: createAnthropicMessagesStreamEncoder,
   encodeError: encodeAnthropicMessagesError,
+  readResponseUsage: (text) => {
+    const usage = readTrailingJsonMember(text, "usage");
+    return typeof usage === "object" && usage !== null && !Array.isArray(usage) ? convertAnthropicMessagesUsage(usage as Record<string, unknown>) : undefined;
+  },
 };

@@ -1,4 +1,6 @@
 import type { ProtocolCodec } from "../../unified/index.js";
+import { readTrailingJsonMember } from "../common/index.js";
+import { convertGeminiUsage } from "./convert-gemini-usage.js";
 import { decodeGeminiRequest } from "./decode-gemini-request.js";
 import { decodeGeminiResponse } from "./decode-gemini-response.js";
 import { createGeminiStreamDecoder } from "./decode-gemini-stream.js";
@@ -22,4 +24,5 @@ export const geminiCodec: ProtocolCodec = {
   createStreamDecoder: createGeminiStreamDecoder,
   createStreamEncoder: createGeminiStreamEncoder,
   encodeError: encodeGeminiError,
+  readResponseUsage: (text) => convertGeminiUsage(readTrailingJsonMember(text, "usageMetadata")),
 };

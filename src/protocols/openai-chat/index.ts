@@ -1,4 +1,6 @@
 import type { ProtocolCodec } from "../../unified/index.js";
+import { readTrailingJsonMember } from "../common/index.js";
+import { convertOpenAiChatUsageToUnified } from "./convert-openai-chat-usage.js";
 import { decodeOpenAiChatRequest } from "./decode-openai-chat-request.js";
 import { decodeOpenAiChatResponse } from "./decode-openai-chat-response.js";
 import { createOpenAiChatStreamDecoder } from "./decode-openai-chat-stream.js";
@@ -21,4 +23,5 @@ export const openAiChatCodec: ProtocolCodec = {
   createStreamDecoder: createOpenAiChatStreamDecoder,
   createStreamEncoder: createOpenAiChatStreamEncoder,
   encodeError: encodeOpenAiChatError,
+  readResponseUsage: (text) => convertOpenAiChatUsageToUnified(readTrailingJsonMember(text, "usage")),
 };

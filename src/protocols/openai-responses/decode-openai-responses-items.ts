@@ -110,6 +110,14 @@ export function decodeResponsesReasoningItem(item: WireObject, path: string): Re
   if (id !== undefined) part.id = id;
   const encrypted = optionalString(item, "encrypted_content", path);
   if (encrypted !== undefined) Object.assign(part, decodeResponsesEncryptedContent(encrypted));
+  // Reasoning of another origin shown as one summary part (the client asked for summaries, see
+  // encodeResponsesReasoningOutputItem) is that reasoning's text again: its origin needs it back verbatim as text
+  // (an Anthropic signature covers the exact thinking; a Chat upstream takes it back as reasoning_content).
+  if (part.origin !== undefined && part.origin.protocol !== responsesProtocol && text === "" && part.summary?.length === 1) {
+    part.text = part.summary[0] as string;
+    delete part.summary;
+    shape.textAsSummary = true;
+  }
   const extensions = makeResponsesExtensions(collectLeftovers(item, reasoningConsumed), shape);
   if (extensions !== undefined) part.extensions = extensions;
   return part;

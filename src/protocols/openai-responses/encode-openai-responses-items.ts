@@ -4,10 +4,13 @@ import {
   embedSignatureInToolCallId,
   flattenToolName,
   splitToolCallId,
+  type Extensions,
+  type ReasoningOrigin,
   type ReasoningPart,
   type ToolCallKind,
   type ToolCallPart,
   type ToolResultPart,
+  type UnifiedRequest,
   type UnifiedWarning,
 } from "../../unified/index.js";
 import type { WireObject } from "../common/index.js";
@@ -25,6 +28,8 @@ export interface ItemEncodingContext extends ContentEncodingContext {
   wireCallIds: Map<string, string>;
   /** Unified call id → the kind of call item written (its output item must be of the same kind). */
   callKinds: Map<string, ToolCallKind>;
+  /** Output items only: the client asked for reasoning summaries (`reasoning.summary`), see summarizesReasoning. */
+  reasoningSummaries?: boolean;
 }
 
 /** A fresh item-encoding context. */
@@ -135,9 +140,37 @@ export function encodeResponsesReasoningRequestItem(part: ReasoningPart, context
   return buildReasoningItem({ ...part, text: "", summary: [part.text] }, part.encryptedContent);
 }
 
-/** A reasoning part as a `reasoning` output item shown to a Responses client (foreign artefacts tagged). */
+/** Whether a client asked for reasoning summaries: `reasoning.summary` auto, concise or detailed. */
+export function wantsReasoningSummaries(request: UnifiedRequest | undefined): boolean {
+  const summary = request?.reasoning?.summary;
+  return summary !== undefined && summary !== "none";
+}
+
+/**
+ * Whether reasoning text is shown to this client as a summary part rather than as reasoning_text content. Codex asks
+ * for summaries and by default shows only those (raw reasoning_text only with show_raw_agent_reasoning), so behind
+ * Anthropic, Gemini or Chat its users would see no thinking; Claude and Gemini document the thinking they return as
+ * a summary anyway. Responses' own reasoning keeps the form OpenAI gave it (its summaries and content are replayed
+ * to OpenAI as they were). Unlike artefacts, whose origin is never guessed (a wrong one is a 400 upstream), reasoning
+ * with no origin counts as foreign here unless it was a Responses item: showing text one way or the other is harmless.
+ */
+export function summarizesReasoning(origin: ReasoningOrigin | undefined, extensions: Extensions | undefined, context: ItemEncodingContext): boolean {
+  if (context.reasoningSummaries !== true) return false;
+  if (origin !== undefined) return origin.protocol !== responsesProtocol;
+  return readWireShape(extensions)?.reasoningItem !== true;
+}
+
+/**
+ * A reasoning part as a `reasoning` output item shown to a Responses client (foreign artefacts tagged). Reasoning
+ * shown as a summary (summarizesReasoning) that has no summary of its own becomes exactly one summary_text part
+ * holding the whole text, and no reasoning_text content: keeping both would send every thought twice in each
+ * history a client sends back, and nothing is lost, because decodeResponsesReasoningItem reads that one summary
+ * part of a foreign item back as the reasoning's text (hence no warning).
+ */
 export function encodeResponsesReasoningOutputItem(part: ReasoningPart, context: ItemEncodingContext, defaults: ResponseItemDefaults, path: string): WireObject {
-  const item = buildReasoningItem(part, encodeResponsesEncryptedContent(part, context.warnings, path));
+  const asSummary = part.text !== "" && (part.summary === undefined || part.summary.length === 0) && summarizesReasoning(part.origin, part.extensions, context);
+  const shown: ReasoningPart = asSummary ? { ...part, text: "", summary: [part.text] } : part;
+  const item = buildReasoningItem(shown, encodeResponsesEncryptedContent(part, context.warnings, path));
   if (item["id"] === undefined) item["id"] = `rs_${defaults.idSuffix}`;
   return item;
 }
@@ -148,9 +181,13 @@ function buildReasoningItem(part: ReasoningPart, encryptedContent: string | unde
   spreadWireFields(out, part.extensions);
   out["type"] = "reasoning";
   if (part.id !== undefined) out["id"] = part.id;
-  out["summary"] = (part.summary ?? []).map((text) => ({ type: "summary_text", text }));
+  // A foreign item read back from its only summary part (decodeResponsesReasoningItem) is written as it came.
+  const textAsSummary = shape?.textAsSummary === true && part.summary === undefined;
+  out["summary"] = (textAsSummary ? [part.text] : (part.summary ?? [])).map((text) => ({ type: "summary_text", text }));
   const recorded = shape?.reasoningContent;
-  if (recorded !== undefined && joinReasoningContent(recorded) === part.text) out["content"] = recorded;
+  if (textAsSummary) {
+    if (recorded !== undefined) out["content"] = recorded;
+  } else if (recorded !== undefined && joinReasoningContent(recorded) === part.text) out["content"] = recorded;
   else if (part.text !== "") out["content"] = [{ type: "reasoning_text", text: part.text }];
   if (encryptedContent !== undefined) out["encrypted_content"] = encryptedContent;
   return out;

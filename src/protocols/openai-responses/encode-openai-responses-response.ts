@@ -2,7 +2,7 @@ import type { CodecOutput, EncodeResponseOptions, UnifiedRequest, UnifiedRespons
 import type { WireObject } from "../common/index.js";
 import { spreadWireFields } from "./convert-openai-responses-extensions.js";
 import { encodeResponsesUsage } from "./convert-openai-responses-usage.js";
-import { createItemEncodingContext } from "./encode-openai-responses-items.js";
+import { createItemEncodingContext, wantsReasoningSummaries } from "./encode-openai-responses-items.js";
 import { encodeResponsesOutput, responsesIdBase, responsesIdFor, type OutputEncodingContext } from "./encode-openai-responses-output.js";
 import { encodeResponsesRequestSettings } from "./encode-openai-responses-request.js";
 import { indexResponsesToolNames } from "./encode-openai-responses-tools.js";
@@ -61,6 +61,7 @@ export function encodeOpenAiResponsesResponse(response: UnifiedResponse, options
     ...createItemEncodingContext(indexResponsesToolNames(options.request?.tools), warnings),
     idBase: responsesIdBase(id),
     itemStatus: status === "incomplete" ? "incomplete" : "completed",
+    reasoningSummaries: wantsReasoningSummaries(options.request),
   };
   const recorded = response.extensions?.[responsesProtocol] !== undefined;
   const out = echoResponsesRequestFields(options.request);

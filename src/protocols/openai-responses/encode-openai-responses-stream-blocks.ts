@@ -3,7 +3,7 @@ import type { WireObject } from "../common/index.js";
 import { readWireShape } from "./convert-openai-responses-extensions.js";
 import { encodeResponsesEncryptedContent, mergeResponsesStreamArtefacts, type StreamArtefact, type StreamArtefacts } from "./convert-openai-responses-reasoning-artefact.js";
 import { encodeResponsesAnnotations } from "./encode-openai-responses-content.js";
-import { encodeResponsesReasoningOutputItem, encodeResponsesToolCallItem } from "./encode-openai-responses-items.js";
+import { encodeResponsesReasoningOutputItem, encodeResponsesToolCallItem, summarizesReasoning } from "./encode-openai-responses-items.js";
 import { encodeNativeItem, startMessageItem, type OutputEncodingContext } from "./encode-openai-responses-output.js";
 import type { ResponsesFrameWriter } from "./serialize-openai-responses-stream-frame.js";
 
@@ -31,8 +31,16 @@ interface ReasoningBlock {
   itemId: string;
   summary: string[];
   openSummary: number | undefined;
+  /** reasoning_text content so far (text shown as a summary part is in `summary` only). */
   text: string;
   contentOpen: boolean;
+  /** Reasoning shown to this client as summaries (summarizesReasoning). */
+  summarizes: boolean;
+  /**
+   * Where the block's text goes, fixed by its first text delta: summary part 0 when it summarizes and no summary of
+   * its own came first (later summaries of its own follow it, one index up), else reasoning_text content.
+   */
+  textShown?: "summary" | "content";
   /** The reasoning-start's `origin`: where the block's artefacts come from unless their own event says otherwise. */
   origin?: ReasoningOrigin;
   signature?: StreamArtefact;
@@ -140,7 +148,8 @@ export function createResponsesBlockWriter({ frame, output, context }: BlockWrit
     const text = detachMessage();
     const outputIndex = output.length;
     const itemId = event.id ?? `rs_${suffix(outputIndex)}`;
-    const block: ReasoningBlock = { kind: "reasoning", outputIndex, itemId, summary: [], openSummary: undefined, text: "", contentOpen: false };
+    const summarizes = summarizesReasoning(event.origin, event.extensions, context);
+    const block: ReasoningBlock = { kind: "reasoning", outputIndex, itemId, summary: [], openSummary: undefined, text: "", contentOpen: false, summarizes };
     if (event.origin !== undefined) block.origin = event.origin;
     blocks.set(event.index, block);
     const item: WireObject = { id: itemId, type: "reasoning", summary: [] };
@@ -168,8 +177,16 @@ export function createResponsesBlockWriter({ frame, output, context }: BlockWrit
     );
   };
 
-  const reasoningDelta = (block: ReasoningBlock, delta: string, summaryIndex: number | undefined): string => {
+  const reasoningDelta = (block: ReasoningBlock, delta: string, ownSummaryIndex: number | undefined): string => {
     let text = "";
+    let summaryIndex = ownSummaryIndex;
+    if (summaryIndex === undefined) {
+      block.textShown ??= block.summarizes && block.summary.length === 0 ? "summary" : "content";
+      // Text after a summary of the block's own went out cannot rejoin part 0: it stays content (no upstream mixes them).
+      if (block.textShown === "summary" && (block.openSummary === 0 || block.summary.length === 0)) summaryIndex = 0;
+    } else if (block.textShown === "summary") {
+      summaryIndex += 1;
+    }
     if (summaryIndex === undefined) {
       const where = { item_id: block.itemId, output_index: block.outputIndex, content_index: 0 };
       if (!block.contentOpen) {
@@ -201,7 +218,10 @@ export function createResponsesBlockWriter({ frame, output, context }: BlockWrit
       text += frame("response.reasoning_text.done", { ...where, text: block.text });
       text += frame("response.content_part.done", { ...where, part: { type: "reasoning_text", text: block.text } });
     }
-    const part: ReasoningPart = { type: "reasoning", text: block.text, summary: event.summary ?? block.summary, id: block.itemId };
+    // A block whose text went out as summary part 0 keeps what was streamed; `event.summary` (a Responses upstream's
+    // final summaries) can only belong to a block that did not.
+    const summary = block.textShown === "summary" ? block.summary : (event.summary ?? block.summary);
+    const part: ReasoningPart = { type: "reasoning", text: block.text, summary, id: block.itemId };
     // Artefacts known only now (an encrypted payload, or redacted data a Responses upstream gave on output_item.done)
     // have the end event's origin, else the block's.
     const origin = event.origin ?? block.origin;

@@ -11,10 +11,11 @@ import {
 import type { WireObject } from "../common/index.js";
 import { spreadWireFields } from "./convert-openai-responses-extensions.js";
 import { encodeResponsesUsage } from "./convert-openai-responses-usage.js";
-import { createItemEncodingContext } from "./encode-openai-responses-items.js";
+import { createItemEncodingContext, wantsReasoningSummaries } from "./encode-openai-responses-items.js";
 import { responsesIdBase, responsesIdFor, type OutputEncodingContext } from "./encode-openai-responses-output.js";
 import { echoResponsesRequestFields } from "./encode-openai-responses-response.js";
 import { createResponsesBlockWriter, type ResponsesBlockWriter } from "./encode-openai-responses-stream-blocks.js";
+import { createResponsesBlockSequencer } from "./encode-openai-responses-stream-sequence.js";
 import { indexResponsesToolNames } from "./encode-openai-responses-tools.js";
 import { encodeResponsesErrorCode } from "./map-openai-responses-error-code.js";
 import { encodeResponsesFinishReason } from "./map-openai-responses-finish-reason.js";
@@ -28,6 +29,8 @@ import { createResponsesFrameWriter } from "./serialize-openai-responses-stream-
  * usage. A stream that ends without a terminal event fails rather than closing silently. Reasoning artefacts go into
  * `encrypted_content` (on output_item.added too when known then), tagged with the origin their event, else their
  * block's reasoning-start, gives; an artefact without one is Responses' own (nothing is guessed from the upstream).
+ * Items follow each other as OpenAI sends them (createResponsesBlockSequencer), and reasoning of another origin is
+ * streamed as summary events when the client asked for summaries (summarizesReasoning).
  * @see https://platform.openai.com/docs/api-reference/responses-streaming
  */
 export function createOpenAiResponsesStreamEncoder(options: EncodeResponseOptions = {}): StreamEncoder {
@@ -72,8 +75,9 @@ export function createOpenAiResponsesStreamEncoder(options: EncodeResponseOption
       ...createItemEncodingContext(indexResponsesToolNames(options.request?.tools), warnings),
       idBase: responsesIdBase(responseId),
       itemStatus: "completed",
+      reasoningSummaries: wantsReasoningSummaries(options.request),
     };
-    blocks = createResponsesBlockWriter({ frame, output, context });
+    blocks = createResponsesBlockSequencer(createResponsesBlockWriter({ frame, output, context }));
     return frame("response.created", { response: responseObject("in_progress") }) + frame("response.in_progress", { response: responseObject("in_progress") });
   };
 

@@ -1,4 +1,6 @@
 import type { ProtocolCodec } from "../../unified/index.js";
+import { readTrailingJsonMember } from "../common/index.js";
+import { decodeResponsesUsage } from "./convert-openai-responses-usage.js";
 import { decodeOpenAiResponsesRequest } from "./decode-openai-responses-request.js";
 import { decodeOpenAiResponsesResponse } from "./decode-openai-responses-response.js";
 import { createOpenAiResponsesStreamDecoder } from "./decode-openai-responses-stream.js";
@@ -20,4 +22,5 @@ export const openAiResponsesCodec: ProtocolCodec = {
   createStreamDecoder: createOpenAiResponsesStreamDecoder,
   createStreamEncoder: createOpenAiResponsesStreamEncoder,
   encodeError: encodeOpenAiResponsesError,
+  readResponseUsage: (text) => decodeResponsesUsage(readTrailingJsonMember(text, "usage")),
 };

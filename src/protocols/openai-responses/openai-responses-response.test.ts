@@ -135,8 +135,8 @@ describe("encodeResponse for a client whose upstream spoke another protocol", ()
         {
           type: "reasoning",
           id: "rs_msg_01XYZ_0",
-          summary: [],
-          content: [{ type: "reasoning_text", text: "Let me patch." }],
+          // The request asked for summaries: Claude's thinking is shown as one (no reasoning_text content).
+          summary: [{ type: "summary_text", text: "Let me patch." }],
           encrypted_content: "swy1.anthropic-messages.c2ln",
         },
         {

@@ -45,6 +45,8 @@ export interface ResponsesWireShape {
   reasoningItem?: true;
   /** Reasoning `content` as sent when it was not exactly one reasoning_text part. */
   reasoningContent?: unknown[];
+  /** Reasoning of another origin whose text came as the item's only summary part (shown to a client as a summary). */
+  textAsSummary?: true;
   /** `input_file.file_data` that was not a data URL (raw base64). */
   rawFileData?: true;
   /** `tool_choice` in an object form (function/custom/allowed_tools/hosted), as sent. */
