@@ -17,7 +17,8 @@ import { fileURLToPath } from "node:url";
  * run: the request count after which V8 has sized its heap and growth would mean a leak), CANCEL_EVERY (200: every Nth request is a paced stream the client
  * abandons after its first bytes; 0 = none), MAX_SECONDS (600: hard limit), PIN (1), RUN_DIR, BENCH_PEERS_DIR,
  * GATEWAY_NODE_FLAGS (space-separated Node flags for the gateway only; default: the V8 heap flags `npm start` and the
- * `switchyard` bin launch with, so the gateway is measured as shipped; set it to "" to measure bare `node`).
+ * `switchyard` bin launch with, so the gateway is measured as shipped; set it to "" with SWITCHYARD_HEAP_FLAGS=off to measure
+ * bare `node`, since `serve` otherwise re-executes itself with the flags and MALLOC_ARENA_MAX=2).
  */
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");

@@ -105,7 +105,7 @@ export const configDefaults = {
   modelsTtlMs: 600_000,
   demoChunkDelayMs: 15,
   rotationStrategy: "balanced",
-  maxConcurrency: 8,
+  maxConcurrency: 64,
   maxRetries: 1,
   maxFailureDumps: 100,
 } as const;

@@ -41,7 +41,7 @@ describe("loadConfig", () => {
       maxFailureDumps: 100,
       modelDiscovery: { ttlMs: 600_000 },
       demo: { chunkDelayMs: 15 },
-      rotation: { defaultStrategy: "balanced", strategies: {}, maxConcurrency: 8, maxRetries: 1, pools: {} },
+      rotation: { defaultStrategy: "balanced", strategies: {}, maxConcurrency: 64, maxRetries: 1, pools: {} },
       providers: ["demo"],
       sources: {},
       warnings: [],

@@ -1,4 +1,4 @@
-import type { StateStore } from "../state/index.js";
+import type { JsonValue, StateStore } from "../state/index.js";
 import { GatewayError } from "../unified/index.js";
 import type { UsageWindow } from "./credential-pool-settings.js";
 
@@ -28,10 +28,33 @@ export interface UsageCounter {
 export function createUsageCounter(provider: string, window: UsageWindow, store: StateStore): UsageCounter {
   const prefix = `usage:${encodeURIComponent(provider)}:`;
   const bucket = bucketing(window);
-  const keyOf = (credentialId: string, index: number): string => `${prefix}${encodeURIComponent(credentialId)}:${window.kind}:${index}`;
-  const numberAt = async (key: string): Promise<number> => {
-    const value = await store.get(key);
-    return typeof value === "number" ? value : 0;
+  const buildKeyOf = (credentialId: string, index: number): string => `${prefix}${encodeURIComponent(credentialId)}:${window.kind}:${index}`;
+  // Every acquire reads two buckets per credential and writes one: the keys change once per bucket, not per request.
+  const recentKeys = new Map<string, { index: number; key: string }[]>();
+  const keyOf = (credentialId: string, index: number): string => {
+    let keys = recentKeys.get(credentialId);
+    if (keys === undefined) {
+      // Cap counters key by credential and quota key (models come from clients): bound the memo.
+      if (recentKeys.size >= 4096) recentKeys.clear();
+      keys = [];
+      recentKeys.set(credentialId, keys);
+    }
+    for (const entry of keys) if (entry.index === index) return entry.key;
+    const key = buildKeyOf(credentialId, index);
+    // The current and the previous bucket are the ones read; older ones are not asked for again.
+    if (keys.length >= 2) keys.shift();
+    keys.push({ index, key });
+    return key;
+  };
+  const readNow = store.readNow?.bind(store);
+  /** Rolling windows estimate: the current bucket plus the previous one weighted by how much of it the window still covers. */
+  const windowUsageOf = (current: JsonValue | undefined, previous: () => JsonValue | undefined, index: number, now: number): WindowUsage => {
+    let count = numberOf(current);
+    if (window.kind === "rolling" || window.kind === "provider") {
+      const overlap = 1 - (now - bucket.startOf(index)) / bucket.lengthMs;
+      count += numberOf(previous()) * overlap;
+    }
+    return { count, resetsAt: bucket.endOf(index) };
   };
 
   return {
@@ -50,21 +73,25 @@ export function createUsageCounter(provider: string, window: UsageWindow, store:
     async read(credentialIds, now) {
       const index = bucket.indexAt(now);
       const usage = new Map<string, WindowUsage>();
+      if (readNow !== undefined) {
+        // An in-process store answers at once: no promise per key.
+        for (const credentialId of credentialIds) usage.set(credentialId, windowUsageOf(readNow(keyOf(credentialId, index)), () => readNow(keyOf(credentialId, index - 1)), index, now));
+        return usage;
+      }
       await Promise.all(
         credentialIds.map(async (credentialId) => {
-          const current = await numberAt(keyOf(credentialId, index));
-          let count = current;
-          if (window.kind === "rolling" || window.kind === "provider") {
-            const previous = await numberAt(keyOf(credentialId, index - 1));
-            const overlap = 1 - (now - bucket.startOf(index)) / bucket.lengthMs;
-            count = current + previous * overlap;
-          }
-          usage.set(credentialId, { count, resetsAt: bucket.endOf(index) });
+          const current = await store.get(keyOf(credentialId, index));
+          const previous = window.kind === "rolling" || window.kind === "provider" ? await store.get(keyOf(credentialId, index - 1)) : undefined;
+          usage.set(credentialId, windowUsageOf(current, () => previous, index, now));
         }),
       );
       return usage;
     },
   };
+}
+
+function numberOf(value: JsonValue | undefined): number {
+  return typeof value === "number" ? value : 0;
 }
 
 interface Bucketing {

@@ -10,9 +10,28 @@ const keys = ["sk-cool-aaaaaaaaaaaaaaaa", "sk-cool-bbbbbbbbbbbbbbbb"].map((secre
 const [a, b] = keys.map((key) => key.id) as [string, string];
 const start = Date.parse("2026-11-02T10:00:00Z");
 
-function setup(store?: StateStore, clock = { current: start }) {
+/** A store as a remote backend (Redis) would be: the same contract, without the in-process synchronous reads. */
+function withoutSynchronousReads(store: StateStore): StateStore {
+  return {
+    get: (key) => store.get(key),
+    set: (key, value, options) => store.set(key, value, options),
+    delete: (key) => store.delete(key),
+    increment: (key, delta, options) => store.increment(key, delta, options),
+    compareAndSet: (key, expected, next, options) => store.compareAndSet(key, expected, next, options),
+    list: (prefix) => store.list(prefix),
+    close: () => store.close(),
+  };
+}
+
+type StoreFactory = (now: () => number) => StateStore;
+const storeKinds: Array<[string, StoreFactory]> = [
+  ["in process (synchronous reads)", (now) => createMemoryStateStore({ clock: { now } })],
+  ["without synchronous reads (as a remote one)", (now) => withoutSynchronousReads(createMemoryStateStore({ clock: { now } }))],
+];
+
+function setup(store?: StateStore | StoreFactory, clock = { current: start }) {
   const now = (): number => clock.current;
-  const used = store ?? createMemoryStateStore({ clock: { now } });
+  const used = typeof store === "function" ? store(now) : (store ?? createMemoryStateStore({ clock: { now } }));
   const pools = createCredentialPools({
     pools: [{ provider: "anthropic", strategy: "sequential", credentials: keys.map((credential) => ({ credential })), backoff: { baseMs: 1_000, maxMs: 8_000 } }],
     store: used,
@@ -27,9 +46,9 @@ async function lease(pools: CredentialPools, model = "claude-x"): Promise<Creden
   return result.lease;
 }
 
-describe("cooldowns", () => {
+describe.each(storeKinds)("cooldowns, store %s", (_kind, makeStore) => {
   it("only extend: a shorter cooldown never replaces a longer one", async () => {
-    const { pools } = setup();
+    const { pools } = setup(makeStore);
     const first = await lease(pools);
     const second = await lease(pools);
     expect((await first.release({ kind: "failure", scope: "credential", code: "rate_limited", cooldownMs: 60_000 })).cooldown).toMatchObject({ until: start + 60_000 });
@@ -40,7 +59,7 @@ describe("cooldowns", () => {
   });
 
   it("apply to their scope only", async () => {
-    const { pools, clock } = setup();
+    const { pools, clock } = setup(makeStore);
     await (await lease(pools)).release({ kind: "failure", scope: "credential-model", code: "quota_exhausted", cooldownMs: 10_000 });
     expect((await lease(pools, "claude-x")).credential.id).toBe(b);
     expect((await pools.pool("anthropic").status("claude-x"))[0]?.state).toEqual({ kind: "cooling", until: start + 10_000, scope: "credential-model", code: "quota_exhausted" });
@@ -57,7 +76,7 @@ describe("cooldowns", () => {
   });
 
   it("back off exponentially with jitter, bounded, when no duration is given; success clears the history", async () => {
-    const { pools, clock } = setup();
+    const { pools, clock } = setup(makeStore);
     const durations: number[] = [];
     const failOnce = async (): Promise<number> => {
       const held = await lease(pools, "claude-x");
@@ -76,7 +95,7 @@ describe("cooldowns", () => {
   });
 
   it("survive a success on a lease acquired before the failure (older evidence)", async () => {
-    const { pools, clock } = setup();
+    const { pools, clock } = setup(makeStore);
     const early = await lease(pools, "claude-x");
     clock.current += 10;
     const failing = await lease(pools, "claude-x");
@@ -89,7 +108,7 @@ describe("cooldowns", () => {
   });
 
   it("are listable and resettable by hand, per credential; a disabled credential stays out until reset", async () => {
-    const { pools } = setup();
+    const { pools } = setup(makeStore);
     await (await lease(pools)).release({ kind: "disable", code: "authentication" });
     await (await lease(pools)).release({ kind: "failure", scope: "credential", code: "rate_limited", cooldownMs: 60_000 });
     expect(await pools.acquire({ provider: "anthropic", model: "claude-x" })).toEqual({ kind: "wait", waitMs: 60_000, reason: "cooling" });
@@ -105,7 +124,7 @@ describe("cooldowns", () => {
   });
 
   it("report unavailable (not wait) when every credential is disabled", async () => {
-    const { pools } = setup();
+    const { pools } = setup(makeStore);
     await (await lease(pools)).release({ kind: "disable", code: "authentication" });
     await (await lease(pools)).release({ kind: "disable", code: "permission" });
     expect(await pools.acquire({ provider: "anthropic", model: "claude-x" })).toEqual({ kind: "unavailable", reason: "disabled" });

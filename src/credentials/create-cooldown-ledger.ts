@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { JsonValue, StateStore } from "../state/index.js";
 import { GatewayError, gatewayErrorCodes, type GatewayErrorCode } from "../unified/index.js";
+import { createPairMemo } from "./create-pair-memo.js";
 import type { CooldownRecord, CooldownScope } from "./credential-pool-settings.js";
 
 const cooldownRecordSchema = z.object({
@@ -32,7 +33,7 @@ export interface CooldownLedger {
   /** Cool `target` until `until`, unless it is already cooling longer (cooldowns never shorten). Returns the record in force. */
   extend(target: CooldownTarget, until: number, code: GatewayErrorCode, now: number): Promise<CooldownRecord>;
   /** Remove the cooldowns of `targets` set before `before` (newer ones are newer evidence and stay). */
-  clearOlderThan(targets: CooldownTarget[], before: number): Promise<void>;
+  clearOlderThan(targets: readonly CooldownTarget[], before: number): Promise<void>;
   /** For each credential id, what blocks it for `model` (of quota `group`, when it belongs to one) now. */
   blocksFor(credentialIds: readonly string[], model: string, group?: string): Promise<Map<string, CredentialBlock>>;
   disable(credentialId: string, code: GatewayErrorCode, now: number): Promise<void>;
@@ -73,22 +74,25 @@ export function createCooldownLedger(provider: string, store: StateStore): Coold
     }
     return prefix + segments.map(encodeURIComponent).join(":");
   };
-  // Every acquire reads 2 + 4 keys per credential; building each (URI-encoding every segment) cost more than the reads.
-  const builtKeys = new Map<string, string>();
-  const cachedKeyOf = (scope: CooldownScope | "disabled", credentialId = "", modelOrGroup = ""): string => {
-    const lookup = `${scope}\u0000${credentialId}\u0000${modelOrGroup}`;
-    let key = builtKeys.get(lookup);
+  // Every acquire reads 2 + 4 keys per credential and every success clears 4 or 5; building each (URI-encoding every
+  // segment) cost more than the reads. Memoised per scope on (credential, model or group), and per target object
+  // for the (memoised) targets a success clears.
+  const disabledKeyOf = createPairMemo((credentialId) => disabledPrefix + encodeURIComponent(credentialId));
+  const credentialKeyOf = createPairMemo((credentialId) => keyOf({ scope: "credential", credentialId }));
+  const credentialModelKeyOf = createPairMemo((credentialId, model) => keyOf({ scope: "credential-model", credentialId, model }));
+  const credentialGroupKeyOf = createPairMemo((credentialId, group) => keyOf({ scope: "credential-group", credentialId, group }));
+  const modelKeyOf = createPairMemo((_unused, model) => keyOf({ scope: "model", model }));
+  const providerKey = keyOf({ scope: "provider" });
+  const keysOfTargets = new WeakMap<CooldownTarget, string>();
+  const targetKeyOf = (target: CooldownTarget): string => {
+    let key = keysOfTargets.get(target);
     if (key === undefined) {
-      // Models come from clients: bound the memo instead of letting odd names grow it.
-      if (builtKeys.size >= 4096) builtKeys.clear();
-      if (scope === "disabled") key = disabledPrefix + encodeURIComponent(credentialId);
-      else if (scope === "model") key = keyOf({ scope, model: modelOrGroup });
-      else if (scope === "credential-group") key = keyOf({ scope, credentialId, group: modelOrGroup });
-      else key = keyOf({ scope, credentialId, model: modelOrGroup });
-      builtKeys.set(lookup, key);
+      key = keyOf(target);
+      keysOfTargets.set(target, key);
     }
     return key;
   };
+  const readNow = store.readNow?.bind(store);
   const readRecord = (value: JsonValue | undefined): CooldownRecord | undefined => {
     // Most keys are absent on the request path: a failed safeParse builds a ZodError, which costs more than the read.
     if (value === undefined) return undefined;
@@ -113,9 +117,20 @@ export function createCooldownLedger(provider: string, store: StateStore): Coold
     },
 
     async clearOlderThan(targets, before) {
+      if (readNow !== undefined) {
+        // An in-process store answers at once; a cooldown to clear after a success is rare, so usually nothing is awaited.
+        const stale = targets.flatMap((target) => {
+          const key = targetKeyOf(target);
+          const current = readNow(key);
+          const existing = readRecord(current);
+          return existing !== undefined && existing.since < before ? [store.compareAndSet(key, current, undefined)] : [];
+        });
+        if (stale.length > 0) await Promise.all(stale);
+        return;
+      }
       await Promise.all(
         targets.map(async (target) => {
-          const key = keyOf(target);
+          const key = targetKeyOf(target);
           const current = await store.get(key);
           const existing = readRecord(current);
           // Compare-and-set: a cooldown extended meanwhile by a newer failure must survive this success.
@@ -124,37 +139,45 @@ export function createCooldownLedger(provider: string, store: StateStore): Coold
       );
     },
 
-    async blocksFor(credentialIds, model, group) {
-      const [providerWide, modelWide] = await Promise.all([
-        store.get(cachedKeyOf("provider")).then(readRecord),
-        store.get(cachedKeyOf("model", "", model)).then(readRecord),
-      ]);
+    blocksFor(credentialIds, model, group) {
       const blocks = new Map<string, CredentialBlock>();
-      await Promise.all(
-        credentialIds.map(async (credentialId) => {
-          const [disabled, credentialWide, credentialModel, credentialGroup] = await Promise.all([
-            store.get(cachedKeyOf("disabled", credentialId)),
-            store.get(cachedKeyOf("credential", credentialId)).then(readRecord),
-            store.get(cachedKeyOf("credential-model", credentialId, model)).then(readRecord),
-            group === undefined ? undefined : store.get(cachedKeyOf("credential-group", credentialId, group)).then(readRecord),
-          ]);
-          const disabledRecord = disabled === undefined ? undefined : disabledRecordSchema.safeParse(disabled);
-          if (disabledRecord?.success === true) {
-            blocks.set(credentialId, { kind: "disabled", code: disabledRecord.data.code });
-            return;
-          }
-          const longest = [providerWide, modelWide, credentialWide, credentialModel, credentialGroup].reduce<CooldownRecord | undefined>(
-            (best, record) => (record !== undefined && (best === undefined || record.until > best.until) ? record : best),
-            undefined,
+      if (readNow !== undefined) {
+        // An in-process store answers at once: the same reads without a promise (and a turn) per key.
+        const providerWide = readRecord(readNow(providerKey));
+        const modelWide = readRecord(readNow(modelKeyOf("", model)));
+        for (const credentialId of credentialIds) {
+          const block = blockOf(
+            readNow(disabledKeyOf(credentialId, "")),
+            providerWide,
+            modelWide,
+            readRecord(readNow(credentialKeyOf(credentialId, ""))),
+            readRecord(readNow(credentialModelKeyOf(credentialId, model))),
+            group === undefined ? undefined : readRecord(readNow(credentialGroupKeyOf(credentialId, group))),
           );
-          if (longest !== undefined) blocks.set(credentialId, { kind: "cooling", record: longest });
-        }),
-      );
-      return blocks;
+          if (block !== undefined) blocks.set(credentialId, block);
+        }
+        return Promise.resolve(blocks);
+      }
+      return (async () => {
+        const [providerWide, modelWide] = await Promise.all([store.get(providerKey).then(readRecord), store.get(modelKeyOf("", model)).then(readRecord)]);
+        await Promise.all(
+          credentialIds.map(async (credentialId) => {
+            const [disabled, credentialWide, credentialModel, credentialGroup] = await Promise.all([
+              store.get(disabledKeyOf(credentialId, "")),
+              store.get(credentialKeyOf(credentialId, "")).then(readRecord),
+              store.get(credentialModelKeyOf(credentialId, model)).then(readRecord),
+              group === undefined ? undefined : store.get(credentialGroupKeyOf(credentialId, group)).then(readRecord),
+            ]);
+            const block = blockOf(disabled, providerWide, modelWide, credentialWide, credentialModel, credentialGroup);
+            if (block !== undefined) blocks.set(credentialId, block);
+          }),
+        );
+        return blocks;
+      })();
     },
 
     async disable(credentialId, code, now) {
-      await store.set(disabledPrefix + encodeURIComponent(credentialId), { code, since: now });
+      await store.set(disabledKeyOf(credentialId, ""), { code, since: now });
     },
 
     async list() {
@@ -174,6 +197,15 @@ export function createCooldownLedger(provider: string, store: StateStore): Coold
       return removed.filter(Boolean).length;
     },
   };
+}
+
+/** What blocks one credential: its disabled mark, else the longest of the cooldowns that apply to it. */
+function blockOf(disabled: JsonValue | undefined, ...records: Array<CooldownRecord | undefined>): CredentialBlock | undefined {
+  const disabledRecord = disabled === undefined ? undefined : disabledRecordSchema.safeParse(disabled);
+  if (disabledRecord?.success === true) return { kind: "disabled", code: disabledRecord.data.code };
+  let longest: CooldownRecord | undefined;
+  for (const record of records) if (record !== undefined && (longest === undefined || record.until > longest.until)) longest = record;
+  return longest === undefined ? undefined : { kind: "cooling", record: longest };
 }
 
 function requireField(value: string | undefined, name: string): string {

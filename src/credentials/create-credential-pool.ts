@@ -93,6 +93,8 @@ export function createCredentialPool(settings: CredentialPoolSettings, store: St
   const probes = createProbeTracker({ store, provider, ttlMs: maxCooldownMs + 86_400_000 });
   const caps = compileUsageCaps(settings.caps);
   const windowKind = (settings.window ?? { kind: "rolling", durationMs: 3_600_000 }).kind;
+  const mayCap = caps.length > 0 || members.some((member) => member.windowCap !== undefined);
+  const noCaps: ReadonlyArray<undefined> = members.map(() => undefined);
   // Caps count per credential and quota key in their own counter: a fixed-cooldown cap restarts it without touching
   // the counts `balanced` reads.
   const capUsage = caps.length === 0 ? undefined : createUsageCounter(`${provider}#caps`, settings.window ?? { kind: "rolling", durationMs: 3_600_000 }, store);
@@ -100,8 +102,19 @@ export function createCredentialPool(settings: CredentialPoolSettings, store: St
   const cycles = strategy === "fair-cycle" ? createFairCycleTracker(provider, { scope: settings.cycleScope ?? "quota-group", durationMs: settings.cycleDurationMs }, store) : undefined;
   const capKeyOf = (credentialId: string, cap: UsageCap, quotaKey: string): string => `${credentialId}|${cap.models === undefined ? "*" : quotaKey}`;
   const rotationKey = `rotation:${encodeURIComponent(provider)}`;
-  const failureKey = (target: CooldownTarget): string =>
+  const buildFailureKey = (target: CooldownTarget): string =>
     `failures:${encodeURIComponent(provider)}:${target.scope}:${encodeURIComponent(target.credentialId ?? "")}:${encodeURIComponent(target.model ?? target.group ?? "")}`;
+  const readNow = store.readNow?.bind(store);
+  // Every success clears the failure counts of its (memoised) targets: build each key once per target object.
+  const failureKeys = new WeakMap<CooldownTarget, string>();
+  const failureKey = (target: CooldownTarget): string => {
+    let key = failureKeys.get(target);
+    if (key === undefined) {
+      key = buildFailureKey(target);
+      failureKeys.set(target, key);
+    }
+    return key;
+  };
 
   // Rotation state is authoritative in memory (read once, written through) so concurrent acquires never race on it.
   let rotation: RotationState = {};
@@ -135,7 +148,9 @@ export function createCredentialPool(settings: CredentialPoolSettings, store: St
     switch (outcome.kind) {
       case "success": {
         const targets = targetsOf(credentialId, model);
-        await Promise.all(targets.map((target) => store.delete(failureKey(target))));
+        // Failure counts are rare: an in-process store says at once which exist, so only those get a delete.
+        const present = readNow === undefined ? targets : targets.filter((target) => readNow(failureKey(target)) !== undefined);
+        if (present.length > 0) await Promise.all(present.map((target) => store.delete(failureKey(target))));
         await ledger.clearOlderThan(targets, acquiredAt);
         return {};
       }
@@ -272,9 +287,10 @@ export function createCredentialPool(settings: CredentialPoolSettings, store: St
         readCapCounts(model, group, now),
         sessionKeys.length === 0 || followSession === false ? Promise.resolve(undefined) : lookupAffinity(sessionKeys, now),
       ]);
-      const caps = await Promise.all(
-        members.map((member) => cappedUntil(member, model, group, windowUsage.get(member.credential.id) ?? { count: 0, resetsAt: now }, capCounts, now)),
-      );
+      // Without window caps or usage caps nothing can be capped: skip a promise per credential (and a turn).
+      const caps = !mayCap
+        ? noCaps
+        : await Promise.all(members.map((member) => cappedUntil(member, model, group, windowUsage.get(member.credential.id) ?? { count: 0, resetsAt: now }, capCounts, now)));
       // From here on no await until the lease is issued: in-flight counts and probes cannot change under this decision.
       const cycleKey = cycles?.keyOf(model, group);
       const states = members.map((member, index) => {

@@ -1,32 +1,40 @@
 import { GatewayError } from "../unified/index.js";
 import type { CooldownTarget } from "./create-cooldown-ledger.js";
+import { createPairMemo } from "./create-pair-memo.js";
 import type { QuotaGroupMatcher } from "./match-quota-group.js";
 
 /** Where cooldowns of one credential for one model land, given the provider's quota groups. */
 export interface CooldownTargets {
-  /** Every target a success of `credentialId` on `model` is evidence against (cleared on success). */
-  targetsOf(credentialId: string, model: string): CooldownTarget[];
+  /** Every target a success of `credentialId` on `model` is evidence against (cleared on success). Shared: do not mutate. */
+  targetsOf(credentialId: string, model: string): readonly CooldownTarget[];
   /** The target of a failure: a model of a quota group cools the group; "the model's quota" without a group is the credential's. */
   failureTargetOf(credentialId: string, model: string, scope: CooldownTarget["scope"]): CooldownTarget;
-  /** Probation keys of one credential for one model: every credential-scoped cooldown that could have held it. */
-  probeKeysOf(credentialId: string, model: string): string[];
+  /** Probation keys of one credential for one model: every credential-scoped cooldown that could have held it. Shared: do not mutate. */
+  probeKeysOf(credentialId: string, model: string): readonly string[];
   /** The probation key of a credential-scoped target (model- and provider-wide cooldowns have no probe). */
   probeKeyOfTarget(target: CooldownTarget): string | undefined;
 }
 
 /** The mapping for a provider whose quota groups `groupOf` knows. */
 export function createCooldownTargets(groupOf: QuotaGroupMatcher): CooldownTargets {
+  // Both run for every credential on every acquire and release; the lists only depend on their two arguments.
+  const targetsOf = createPairMemo((credentialId, model): readonly CooldownTarget[] => {
+    const group = groupOf(model);
+    return [
+      { scope: "credential", credentialId },
+      { scope: "credential-model", credentialId, model },
+      ...(group === undefined ? [] : [{ scope: "credential-group" as const, credentialId, group }]),
+      { scope: "model", model },
+      { scope: "provider" },
+    ];
+  });
+  const probeKeysOf = createPairMemo((credentialId, model): readonly string[] => {
+    const group = groupOf(model);
+    return [`credential:${credentialId}`, `credential-model:${credentialId}:${model}`, ...(group === undefined ? [] : [`credential-group:${credentialId}:${group}`])];
+  });
   return {
-    targetsOf(credentialId, model) {
-      const group = groupOf(model);
-      return [
-        { scope: "credential", credentialId },
-        { scope: "credential-model", credentialId, model },
-        ...(group === undefined ? [] : [{ scope: "credential-group" as const, credentialId, group }]),
-        { scope: "model", model },
-        { scope: "provider" },
-      ];
-    },
+    targetsOf,
+    probeKeysOf,
     failureTargetOf(credentialId, model, scope) {
       const group = groupOf(model);
       switch (scope) {
@@ -45,10 +53,6 @@ export function createCooldownTargets(groupOf: QuotaGroupMatcher): CooldownTarge
           throw new GatewayError("internal", `unknown cooldown scope ${String(unreachable)}`);
         }
       }
-    },
-    probeKeysOf(credentialId, model) {
-      const group = groupOf(model);
-      return [`credential:${credentialId}`, `credential-model:${credentialId}:${model}`, ...(group === undefined ? [] : [`credential-group:${credentialId}:${group}`])];
     },
     probeKeyOfTarget(target) {
       switch (target.scope) {

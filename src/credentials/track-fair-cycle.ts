@@ -21,6 +21,9 @@ export type FairCycleStep =
   /** A new cycle starts with this credential; the exhaustion marks of `restartIds` (its tier) are dropped. */
   | { kind: "restart"; credentialId: string; restartIds: readonly string[] };
 
+/** Most cycles one provider keeps in memory (one per quota group or model name seen). */
+const maxCycles = 10_000;
+
 /** The fair cycles of one provider's pool: in memory, authoritative, written through to the store. */
 export interface FairCycleTracker {
   /** The key of the cycle a request for `model` (in quota group `group`) belongs to. */
@@ -66,8 +69,12 @@ export function createFairCycleTracker(provider: string, options: { scope: FairC
     if (cycle === undefined) {
       const fresh: CycleState = { currentId: undefined, exhausted: new Set(), startedAt: now };
       cycles.set(key, fresh);
+      // Keys come from client model names: bounded, least recently used first out. An evicted cycle only restarts.
+      if (cycles.size > maxCycles) cycles.delete(cycles.keys().next().value as string);
       return fresh;
     }
+    cycles.delete(key);
+    cycles.set(key, cycle);
     if (options.durationMs !== undefined && now - cycle.startedAt >= options.durationMs) {
       cycle.exhausted.clear();
       cycle.startedAt = now;

@@ -72,42 +72,51 @@ export async function continueStreamAttempts<E extends { result: GatewayResult }
     const chunk = tail?.shift();
     return chunk === undefined ? { done: true, value: undefined } : { done: false, value: chunk };
   };
-  /** The serving attempt's next chunk; a failure before it committed hands the stream to the next attempt. */
-  const pull = async (): Promise<IteratorResult<Chunk>> => {
-    for (;;) {
-      let step: IteratorResult<Chunk>;
-      try {
-        step = await current.next();
-      } catch (thrown) {
-        const progress = hooks.streamProgress?.();
-        if (progress !== undefined && !mayRetry(progress)) {
-          await settle({ kind: "broke", error: thrown });
-          throw thrown;
-        }
-        if (progress?.ending !== undefined && (progress.started === true || !clientStarted)) ending = progress.ending;
-        if (continuesClientStream(progress)) clientStarted = true;
-        let next: IteratorResult<E, E>;
-        try {
-          next = await loop.next({ kind: "failed", error: thrown });
-        } catch (final) {
-          // The loop released the lease and has nothing left to try.
-          closed = true;
-          if (!sent) throw final;
-          return giveUp(toGatewayError(final));
-        }
-        execution = next.value;
-        if (next.done === true) {
-          closed = true;
-          return { done: true, value: undefined };
-        }
-        current = streamOf(execution).chunks[Symbol.asyncIterator]();
-        hooks.onContinued?.(execution);
-        continue;
-      }
-      if (step.done === true) await settle({ kind: "ended" });
-      else sent = true;
-      return step;
+  /** A chunk of the serving attempt: the end settles its fate first. */
+  const arrived = (step: IteratorResult<Chunk>): IteratorResult<Chunk> | Promise<IteratorResult<Chunk>> => {
+    if (step.done === true) return settle({ kind: "ended" }).then(() => step);
+    sent = true;
+    return step;
+  };
+  /** The serving attempt failed: before it committed, the stream goes on with the next attempt's chunks. */
+  const recover = async (thrown: unknown): Promise<IteratorResult<Chunk>> => {
+    const progress = hooks.streamProgress?.();
+    if (progress !== undefined && !mayRetry(progress)) {
+      await settle({ kind: "broke", error: thrown });
+      throw thrown;
     }
+    if (progress?.ending !== undefined && (progress.started === true || !clientStarted)) ending = progress.ending;
+    if (continuesClientStream(progress)) clientStarted = true;
+    let next: IteratorResult<E, E>;
+    try {
+      next = await loop.next({ kind: "failed", error: thrown });
+    } catch (final) {
+      // The loop released the lease and has nothing left to try.
+      closed = true;
+      if (!sent) throw final;
+      return giveUp(toGatewayError(final));
+    }
+    execution = next.value;
+    if (next.done === true) {
+      closed = true;
+      return { done: true, value: undefined };
+    }
+    current = streamOf(execution).chunks[Symbol.asyncIterator]();
+    hooks.onContinued?.(execution);
+    return pull();
+  };
+  /**
+   * The serving attempt's next chunk; a failure before it committed hands the stream to the next attempt. Not an
+   * async function: a chunk costs the source's promise and one `then`, not an async frame's extra turns.
+   */
+  const pull = (): Promise<IteratorResult<Chunk>> => {
+    let step: Promise<IteratorResult<Chunk>>;
+    try {
+      step = current.next();
+    } catch (thrown) {
+      return recover(thrown);
+    }
+    return step.then(arrived, recover);
   };
 
   let first: IteratorResult<Chunk> | undefined = await pull();

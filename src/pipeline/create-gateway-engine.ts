@@ -4,7 +4,7 @@ import type { CredentialPools } from "../credentials/index.js";
 import { createFieldCache, type FieldCache } from "../field-cache/index.js";
 import { createMemoryStateStore } from "../state/index.js";
 import type { ModelCatalog, ProviderRegistry } from "../providers/index.js";
-import { resolveRoute, type FallbackGroup, type FallbackPolicyOptions, type ModelAlias } from "../routing/index.js";
+import { createRouteResolver, type FallbackGroup, type FallbackPolicyOptions, type ModelAlias } from "../routing/index.js";
 import { defaultStreamTimeouts, type StreamTimeouts } from "../streaming/index.js";
 import type { UpstreamClient } from "../upstream/index.js";
 import { GatewayError, invalidRequest, toGatewayError, type StreamEvent, type Usage } from "../unified/index.js";
@@ -19,7 +19,7 @@ import { startRequestDeadline } from "./start-request-deadline.js";
 import { createCredentialAdministration } from "./describe-credential-status.js";
 import { executeAttempts, type AttemptRunner, type ExecutionResult } from "./execute-attempts.js";
 import { relayClientStream } from "./relay-client-stream.js";
-import { createRequestStreamPolicy, type EngineStreamSettings } from "./resolve-attempt-stream-settings.js";
+import { createAttemptStreamSettingsResolver, createRequestStreamPolicy, type EngineStreamSettings } from "./resolve-attempt-stream-settings.js";
 import { readSessionEvidence, type SessionEvidence } from "./read-session-key.js";
 import { endsWithAssistantTurn } from "./detect-empty-answer.js";
 import { createAdapterPlanner } from "./plan-adapter-chain.js";
@@ -69,6 +69,16 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
     providers: options.providers.providers.map((provider) => provider.definition),
   });
 
+  const attemptStreamSettings = createAttemptStreamSettingsResolver(options.streamTimeouts, options.streamSettings);
+  // Built once: a model string's route depends on configuration only (unless discovered model lists decided it).
+  const resolveRoute = createRouteResolver({
+    providers: options.providers,
+    ...(options.aliases === undefined ? {} : { aliases: options.aliases }),
+    ...(options.fallbackGroups === undefined ? {} : { groups: options.fallbackGroups }),
+    ...(options.defaultProvider === undefined ? {} : { defaultProvider: options.defaultProvider }),
+    ...(options.catalog === undefined ? {} : { models: options.catalog }),
+  });
+
   async function handle(call: GatewayCall): Promise<GatewayResult> {
     if (options.trace === undefined) return handleCall(call, noTrace);
     const trace = options.trace.begin();
@@ -91,13 +101,7 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
     const body = call.body as Record<string, unknown>;
     const requestedModel = call.model ?? body["model"];
     if (typeof requestedModel !== "string") throw invalidRequest("model", "is required and must be a string");
-    const route = resolveRoute(requestedModel, {
-      providers: options.providers,
-      ...(options.aliases === undefined ? {} : { aliases: options.aliases }),
-      ...(options.fallbackGroups === undefined ? {} : { groups: options.fallbackGroups }),
-      ...(options.defaultProvider === undefined ? {} : { defaultProvider: options.defaultProvider }),
-      ...(options.catalog === undefined ? {} : { models: options.catalog }),
-    });
+    const route = resolveRoute(requestedModel);
     // The first target names the request in the log until another one serves it.
     const resolved = route.targets[0];
     if (resolved === undefined) throw new GatewayError("internal", `model "${requestedModel}" resolved to no target`);
@@ -179,8 +183,7 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
             },
           };
           const streamPolicy = createRequestStreamPolicy({
-            timeouts: options.streamTimeouts,
-            settings: options.streamSettings,
+            settingsOf: attemptStreamSettings,
             requestTimeoutMs: options.requestTimeoutMs,
             signal,
             // As for empty answers: a prefill may legitimately be continued with nothing.

@@ -158,11 +158,24 @@ function frameEnd(text: string): number {
 function createFrameBoundaryTracker(): { track(chunk: Uint8Array | string): void; atBoundary(): boolean } {
   // The last two line-ending bytes decide; "\r\n\r\n" ends in "\n\n"-equivalent pairs too ("\r\n" then "\r\n").
   let tail = "\n\n";
+  // Every forwarded chunk is tracked but the question is rare (a heartbeat, an ending): the last chunk is kept as is
+  // and folded into `tail` only when asked, or when a shorter one after it needs its end.
+  let last: Uint8Array | string | undefined;
+  const fold = (): void => {
+    if (last === undefined) return;
+    const text = typeof last === "string" ? last.slice(-4) : String.fromCharCode(...last.subarray(Math.max(0, last.length - 4)));
+    tail = (tail + text).slice(-4);
+    last = undefined;
+  };
   return {
     track(chunk) {
-      const text = typeof chunk === "string" ? chunk.slice(-4) : String.fromCharCode(...chunk.subarray(Math.max(0, chunk.length - 4)));
-      tail = (tail + text).slice(-4);
+      if (chunk.length >= 4) tail = "";
+      else fold();
+      last = chunk;
     },
-    atBoundary: () => /(\r\n|\r|\n)(\r\n|\r|\n)$/.test(tail) && !tail.endsWith("\r\n\r"),
+    atBoundary: () => {
+      fold();
+      return /(\r\n|\r|\n)(\r\n|\r|\n)$/.test(tail) && !tail.endsWith("\r\n\r");
+    },
   };
 }

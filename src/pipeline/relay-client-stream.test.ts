@@ -18,7 +18,7 @@ function source(count: number) {
   return { seen, chunks: chunks() };
 }
 
-async function takeTwo(stream: AsyncGenerator<number>): Promise<void> {
+async function takeTwo(stream: AsyncIterable<number>): Promise<void> {
   for await (const chunk of stream) if (chunk === 1) break;
 }
 

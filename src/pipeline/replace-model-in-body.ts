@@ -10,13 +10,31 @@ export function replaceModelInBody(rawBody: string, parsedBody: Record<string, u
   const oldModel = parsedBody["model"];
   if (oldModel === newModel) return rawBody;
   if (typeof oldModel === "string") {
-    const pattern = new RegExp(`"model"\\s*:\\s*${escapeRegExp(JSON.stringify(oldModel))}`, "g");
-    const matches = rawBody.match(pattern);
-    if (matches !== null && matches.length === 1) {
-      return rawBody.replace(pattern, () => `"model":${JSON.stringify(newModel)}`);
-    }
+    const pair = findOnlyModelPair(rawBody, JSON.stringify(oldModel));
+    if (pair !== undefined) return `${rawBody.slice(0, pair.start)}"model":${JSON.stringify(newModel)}${rawBody.slice(pair.end)}`;
   }
   return JSON.stringify({ ...parsedBody, model: newModel });
+}
+
+/** What separates `"model"` from its value: the `\s*:\s*` of the pattern this search stands for. */
+const keySeparator = /\s*:\s*/y;
+
+/**
+ * Where the text has `"model"\s*:\s*<literal>`, when it has that exactly once (matches counted left to right without
+ * overlapping, as a global regular expression would); a search, not a pattern built per request.
+ */
+function findOnlyModelPair(text: string, literal: string): { start: number; end: number } | undefined {
+  let found: { start: number; end: number } | undefined;
+  for (let at = text.indexOf('"model"'); at !== -1; ) {
+    keySeparator.lastIndex = at + '"model"'.length;
+    const valueAt = keySeparator.test(text) ? keySeparator.lastIndex : -1;
+    if (valueAt !== -1 && text.startsWith(literal, valueAt)) {
+      if (found !== undefined) return undefined;
+      found = { start: at, end: valueAt + literal.length };
+      at = text.indexOf('"model"', found.end);
+    } else at = text.indexOf('"model"', at + 1);
+  }
+  return found;
 }
 
 /**
@@ -33,8 +51,4 @@ export function removeModelFromBody(rawBody: string, parsedBody: Record<string, 
   if (!("model" in parsedBody)) return rawBody;
   const { model: _model, ...rest } = parsedBody;
   return JSON.stringify(rest);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

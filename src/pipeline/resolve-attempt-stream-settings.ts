@@ -21,6 +21,22 @@ export function resolveAttemptStreamSettings(provider: ConfiguredProvider, timeo
   return resolveStreamSettings(resolved, providers?.[provider.id]);
 }
 
+/**
+ * `resolveAttemptStreamSettings` bound to the engine's settings, remembered per provider: the inputs are fixed at
+ * start-up, and resolving (four layers of spreads) ran on every attempt. The settings returned are shared: read only.
+ */
+export function createAttemptStreamSettingsResolver(timeouts: StreamTimeouts | undefined, settings: EngineStreamSettings | undefined): (provider: ConfiguredProvider) => StreamSettings {
+  const resolved = new WeakMap<ConfiguredProvider, StreamSettings>();
+  return (provider) => {
+    let found = resolved.get(provider);
+    if (found === undefined) {
+      found = resolveAttemptStreamSettings(provider, timeouts, settings);
+      resolved.set(provider, found);
+    }
+    return found;
+  };
+}
+
 /** What one request's attempts take from the stream settings; see `createRequestStreamPolicy`. */
 export interface RequestStreamPolicy {
   /** The context fields of a generate attempt on `provider`. */
@@ -38,8 +54,8 @@ export interface RequestStreamPolicy {
  * non-streamed answer).
  */
 export function createRequestStreamPolicy(options: {
-  timeouts: StreamTimeouts | undefined;
-  settings: EngineStreamSettings | undefined;
+  /** Each provider's stream settings (`createAttemptStreamSettingsResolver`). */
+  settingsOf: (provider: ConfiguredProvider) => StreamSettings;
   requestTimeoutMs: number | undefined;
   /** The request's signal: client disconnect plus the deadline. */
   signal: AbortSignal;
@@ -56,7 +72,7 @@ export function createRequestStreamPolicy(options: {
   };
   return {
     attempt(provider) {
-      const settings = resolveAttemptStreamSettings(provider, options.timeouts, options.settings);
+      const settings = options.settingsOf(provider);
       latest = settings;
       return {
         streamTimeouts: settings,

@@ -316,6 +316,10 @@ function traceEvents(observer: StreamObserver, trace: TraceRecorder | undefined)
   };
 }
 
+// Looked up at call time (not bound at import) so that fake timers installed later still apply; shared by every attempt.
+const setTimer = (callback: () => void, ms: number): unknown => setTimeout(callback, ms);
+const clearTimer = (handle: unknown): void => clearTimeout(handle as NodeJS.Timeout);
+
 /** One supervisor per upstream attempt, started before the request is sent so TTFB covers the header wait too. */
 function superviseAttempt(target: GenerateTarget, context: GenerateContext, report: GenerateReport): { supervisor: StreamSupervisor; progress: StreamProgress } {
   const supervisor = startStreamSupervisor({
@@ -323,7 +327,7 @@ function superviseAttempt(target: GenerateTarget, context: GenerateContext, repo
     signal: context.signal,
     startedAt: context.startedAt,
     provider: target.provider.id,
-    clock: { now: context.now, setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout) },
+    clock: { now: context.now, setTimeout: setTimer, clearTimeout: clearTimer },
   });
   const progress: StreamProgress = { sent: false, ...context.streamProgress };
   report.stream = { metrics: supervisor.metrics, progress };

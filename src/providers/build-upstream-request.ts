@@ -49,17 +49,20 @@ export function buildUpstreamRequest(input: UpstreamRequestInput): UpstreamReque
   const { hooks } = provider.definition;
   const path = resolveOperationPath({ providerId: provider.id, protocol, operation, model, stream, overrides: provider.definition.paths[protocol] });
   const context = { providerId: provider.id, protocol, model, operation, stream };
-  const url = new URL(hooks.resolveUrl === undefined ? `${baseUrl}${path}` : hooks.resolveUrl({ ...context, baseUrl, path }));
-  for (const [name, value] of Object.entries(input.query ?? {})) url.searchParams.set(name, value);
+  const target = hooks.resolveUrl === undefined ? `${baseUrl}${path}` : hooks.resolveUrl({ ...context, baseUrl, path });
+  const authenticated = credential !== undefined && !credential.keyless;
+  // Only query parameters need a URL object; every other request reuses the normalized text of its URL.
+  const url = input.query !== undefined || (authenticated && provider.definition.auth.type === "query") ? new URL(target) : undefined;
+  if (url !== undefined) for (const [name, value] of Object.entries(input.query ?? {})) url.searchParams.set(name, value);
 
   const method = operation === "list-models" ? "GET" : "POST";
   const headers: Record<string, string> = { "user-agent": userAgent, accept: stream ? "text/event-stream" : "application/json" };
   if (method === "POST") headers["content-type"] = "application/json";
   Object.assign(headers, provider.headers);
   if (input.clientHeaders !== undefined) Object.assign(headers, selectForwardedHeaders(provider, input.clientHeaders));
-  if (credential !== undefined && !credential.keyless) applyAuth(provider, credential.secret, headers, url);
+  if (authenticated) applyAuth(provider, credential.secret, headers, url);
 
-  const request: UpstreamRequest = { url: url.toString(), method, headers, providerId: provider.id };
+  const request: UpstreamRequest = { url: url === undefined ? normalizeUrl(target) : url.toString(), method, headers, providerId: provider.id };
   if (credential !== undefined) request.credentialId = credential.id;
   if (provider.definition.transport !== undefined) request.transport = provider.definition.transport;
   if (method === "POST") request.body = serializeBody(input.body, hooks.adjustRequest === undefined ? undefined : (body) => hooks.adjustRequest?.(body, context) ?? body);
@@ -83,7 +86,22 @@ export function selectForwardedHeaders(provider: ConfiguredProvider, clientHeade
   return forwarded;
 }
 
-function applyAuth(provider: ConfiguredProvider, secret: string, headers: Record<string, string>, url: URL): void {
+/** Normalized URL texts by the text they came from: a few per provider (Gemini's carry the model), bounded anyway. */
+const normalizedUrls = new Map<string, string>();
+const maxNormalizedUrls = 512;
+
+/** What `new URL(text).toString()` gives (and throws), parsed once per distinct text instead of once per request. */
+function normalizeUrl(text: string): string {
+  const known = normalizedUrls.get(text);
+  if (known !== undefined) return known;
+  const normalized = new URL(text).toString();
+  if (normalizedUrls.size >= maxNormalizedUrls) normalizedUrls.clear();
+  normalizedUrls.set(text, normalized);
+  return normalized;
+}
+
+/** Sets the credential; `url` is present whenever the scheme is `query` (the caller parsed it for that). */
+function applyAuth(provider: ConfiguredProvider, secret: string, headers: Record<string, string>, url: URL | undefined): void {
   const { auth } = provider.definition;
   switch (auth.type) {
     case "bearer":
@@ -93,6 +111,7 @@ function applyAuth(provider: ConfiguredProvider, secret: string, headers: Record
       headers[auth.name] = secret;
       return;
     case "query":
+      if (url === undefined) throw new GatewayError("internal", `${provider.id}: a query credential needs the parsed URL`);
       url.searchParams.set(auth.param, secret);
       return;
     case "none":

@@ -28,3 +28,4 @@ export {
   type FallbackGroup,
 } from "./parse-fallback-groups.js";
 export { resolveRoute, type ResolvedRoute } from "./resolve-route.js";
+export { createRouteResolver, type RouteResolver } from "./create-route-resolver.js";

@@ -62,6 +62,8 @@ export function matchRoute(method: string, rawPath: string, headers: Record<stri
 
 /** The stored-response routes; a method a path does not take falls through to "no route". */
 function matchResponsesStore(method: string, path: string): RouteMatch | undefined {
+  // Every call route is checked here first: a substring test spares them the regular expression.
+  if (!path.includes("/responses/")) return undefined;
   const match = responsesStorePath.exec(path);
   if (match === null) return undefined;
   const responseId = decodeURIComponent(match[1] ?? "");

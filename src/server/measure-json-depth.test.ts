@@ -7,4 +7,27 @@ describe("exceedsJsonDepth", () => {
     expect(exceedsJsonDepth('{"a":[{"b":[1]}]}', 3)).toBe(true);
     expect(exceedsJsonDepth('{"a":"[[[[[[\\"[[[["}', 1)).toBe(false);
   });
+
+  it("ends a string only at a quote that is not escaped, however many backslashes precede it", () => {
+    // `"\\\\"` is a string holding two backslashes: the quote after them closes it, so the brackets after it count.
+    expect(exceedsJsonDepth('{"a":"x\\\\\\\\","b":[[1]]}', 2)).toBe(true);
+    expect(exceedsJsonDepth('{"a":"x\\\\\\"[[[","b":1}', 1)).toBe(false);
+    expect(exceedsJsonDepth('{"k\\\\":[[[1]]]}', 3)).toBe(true);
+    expect(exceedsJsonDepth('{"k\\\\":[[[1]]]}', 4)).toBe(false);
+  });
+
+  it("agrees with JSON.parse's nesting on parsed bodies", () => {
+    const depthOf = (value: unknown): number =>
+      typeof value === "object" && value !== null ? 1 + Math.max(0, ...Object.values(value as Record<string, unknown>).map(depthOf)) : 0;
+    const bodies = [
+      { messages: [{ role: "user", content: 'say "[{" then \\ and "}]"' }], tools: [{ schema: { type: "object", properties: { a: { type: ["string"] } } } }] },
+      ["\\", "\\\"", { "\\\\": [[["\"]"]]] }],
+    ];
+    for (const body of bodies) {
+      const text = JSON.stringify(body);
+      const depth = depthOf(body);
+      expect(exceedsJsonDepth(text, depth)).toBe(false);
+      expect(exceedsJsonDepth(text, depth - 1)).toBe(true);
+    }
+  });
 });

@@ -125,6 +125,7 @@ export async function openFileStateStore(options: FileStateStoreOptions): Promis
   return {
     loadedFrom: loaded.source,
     get: async (key) => table.get(key),
+    readNow: (key) => table.get(key),
     set: (key, value, writeOptions) => mutate(() => table.set(key, value, writeOptions)),
     delete: (key) => mutate(() => table.delete(key), (removed) => removed),
     increment: (key, delta, incrementOptions) => mutate(() => table.increment(key, delta, incrementOptions)),

@@ -17,6 +17,7 @@ export function createMemoryStateStore(options: MemoryStateStoreOptions = {}): S
   const table = new BoundedStateTable({ maxEntries: options.maxEntries ?? defaultMaxStateEntries, clock: options.clock ?? Date });
   return {
     get: async (key) => table.get(key),
+    readNow: (key) => table.get(key),
     set: async (key, value, writeOptions) => table.set(key, value, writeOptions),
     delete: async (key) => table.delete(key),
     increment: async (key, delta, incrementOptions) => table.increment(key, delta, incrementOptions),

@@ -42,6 +42,12 @@ export interface StateEntry {
 export interface StateStore {
   /** The value under `key`, or undefined when absent or expired. */
   get(key: string): Promise<JsonValue | undefined>;
+  /**
+   * What `get` would answer, synchronously; only backends that hold their state in this process (memory, file) have
+   * it. The credential pools read a dozen keys per request: answering them without a promise each keeps that off the
+   * request path. A wrapper that changes `get` must change or drop this too.
+   */
+  readNow?(key: string): JsonValue | undefined;
   /** Store `value` under `key`, replacing any previous value and TTL. */
   set(key: string, value: JsonValue, options?: StateWriteOptions): Promise<void>;
   /** Remove `key`; true when something (unexpired) was removed. */

@@ -51,6 +51,11 @@ export interface StreamMetrics {
   heartbeats: number;
 }
 
+/** A supervised stream: upstream chunks and heartbeat markers, read one at a time; `return` abandons it. */
+export interface SupervisedStream<T> extends AsyncIterableIterator<T | Heartbeat> {
+  return(value?: unknown): Promise<IteratorResult<T | Heartbeat>>;
+}
+
 /** One upstream attempt's supervision; see `startStreamSupervisor`. */
 export interface StreamSupervisor {
   /**
@@ -64,7 +69,7 @@ export interface StreamSupervisor {
    * (TTFB), `stream_stalled` (stall) or the abort reason. Returning early, throwing or finishing leaves no timer
    * or listener behind.
    */
-  supervise<T>(source: AsyncIterable<T>): AsyncGenerator<T | Heartbeat>;
+  supervise<T>(source: AsyncIterable<T>): SupervisedStream<T>;
   /** Ends the supervision without a stream (the request failed before its body): clears timers and listeners. */
   release(): void;
 }
@@ -114,15 +119,23 @@ export function startStreamSupervisor(options: StreamSupervisorOptions): StreamS
     metrics.endedAt ??= clock.now();
   };
 
-  async function* supervise<T>(source: AsyncIterable<T>): AsyncGenerator<T | Heartbeat> {
-    if (headerTimer !== undefined) clock.clearTimeout(headerTimer);
-    headerTimer = undefined;
-    const iterator = source[Symbol.asyncIterator]();
+  /*
+   * A plain iterator rather than an async generator: a chunk costs the upstream read and one promise around it, where a
+   * generator layer adds its own promise turns to every chunk of every stream. It behaves as the generator did: nothing
+   * starts before the first `next`, and `return` while a read is pending waits for that read, then cleans up.
+   */
+  function supervise<T>(source: AsyncIterable<T>): SupervisedStream<T> {
+    let started = false;
+    let over = false;
+    /** The `next` in progress, so that `return` (and a second `next`) wait behind it, as a generator's queue does. */
+    let inflight: Promise<IteratorResult<T | Heartbeat>> = Promise.resolve({ done: true, value: undefined });
+    let busy = false;
+    let iterator: AsyncIterator<T> | undefined;
     // A heartbeat leaves the upstream read pending; the next wait picks the same read up again.
     let pending: Promise<IteratorResult<T>> | undefined;
     let finished = false;
     let lastChunkAt: number | undefined;
-    /** The wait in progress (at most one: the generator asks for the next chunk only after the last one). */
+    /** The wait in progress (at most one: the next chunk is asked for only after the last one settled). */
     let waiting: { since: number; resolve(wake: Wake<T>): void; reject(error: unknown): void } | undefined;
     /**
      * Two timers per stream, armed lazily, instead of two per chunk: a chunk only moves the deadline forward, and a
@@ -166,19 +179,19 @@ export function startStreamSupervisor(options: StreamSupervisorOptions): StreamS
       if (heartbeatTimer !== undefined) clock.clearTimeout(heartbeatTimer);
       deadlineTimer = heartbeatTimer = undefined;
     };
-    // One listener for the whole stream instead of one per chunk.
+    // One listener for the whole stream instead of one per chunk (added when the stream starts).
     const onAbort = (): void => {
       const current = waiting;
       waiting = undefined;
       current?.reject(controller.signal.reason);
     };
-    controller.signal.addEventListener("abort", onAbort, { once: true });
 
-    const wait = (): Promise<Wake<T>> => {
-      const read = (pending ??= iterator.next());
-      return new Promise<Wake<T>>((resolve, reject) => {
-        if (controller.signal.aborted) return reject(controller.signal.reason);
-        const current = { since: 0, resolve, reject };
+    /** The next chunk or heartbeat; what wakes the wait settles the consumer's promise itself (no second promise per chunk). */
+    const wait = (upstream: AsyncIterator<T>): Promise<IteratorResult<T | Heartbeat>> => {
+      const read = (pending ??= upstream.next());
+      return new Promise<IteratorResult<T | Heartbeat>>((resolve, reject) => {
+        if (controller.signal.aborted) return reject(fail(controller.signal.reason));
+        const current = { since: 0, resolve: (wake: Wake<T>) => resolve(onWake(wake)), reject: (error: unknown) => reject(fail(error)) };
         waiting = current;
         if (deadlineTimer === undefined) armDeadline();
         if (options.heartbeatMs > 0) {
@@ -189,53 +202,98 @@ export function startStreamSupervisor(options: StreamSupervisorOptions): StreamS
           (result) => {
             if (waiting !== current) return; // settled already (heartbeat or abort); the next wait takes this read
             waiting = undefined;
-            resolve({ kind: "next", result });
+            current.resolve({ kind: "next", result });
           },
           (error: unknown) => {
             if (waiting !== current) return;
             waiting = undefined;
-            reject(error);
+            current.reject(error);
           },
         );
       });
     };
 
-    try {
-      for (;;) {
-        const wake = await wait();
-        if (wake.kind === "heartbeat") {
-          metrics.heartbeats += 1;
-          yield heartbeat;
-          continue;
-        }
-        pending = undefined;
-        if (wake.result.done === true) {
-          finished = true;
-          return;
-        }
-        lastChunkAt = clock.now();
-        if (metrics.firstChunkAt === undefined) {
-          metrics.firstChunkAt = lastChunkAt;
-          // The stall deadline can come before the TTFB one the timer was armed for: both timers re-arm at the next
-          // wait (once per stream), so nothing of the supervisor is pending while the first chunk is held.
-          stopTimers();
-        }
-        metrics.chunks += 1;
-        yield wake.result.value;
+    const done = (): IteratorResult<T | Heartbeat> => ({ done: true, value: undefined });
+    const onWake = (wake: Wake<T>): IteratorResult<T | Heartbeat> => {
+      busy = false;
+      if (wake.kind === "heartbeat") {
+        metrics.heartbeats += 1;
+        return { done: false, value: heartbeat };
       }
-    } finally {
+      pending = undefined;
+      if (wake.result.done === true) {
+        finished = true;
+        finish();
+        return done();
+      }
+      lastChunkAt = clock.now();
+      if (metrics.firstChunkAt === undefined) {
+        metrics.firstChunkAt = lastChunkAt;
+        // The stall deadline can come before the TTFB one the timer was armed for: both timers re-arm at the next
+        // wait (once per stream), so nothing of the supervisor is pending while the first chunk is held.
+        stopTimers();
+      }
+      metrics.chunks += 1;
+      return { done: false, value: wake.result.value };
+    };
+    /** The stream failed: cleans up and gives the error back, for the consumer's promise to reject with. */
+    const fail = (error: unknown): unknown => {
+      busy = false;
+      finish();
+      return error;
+    };
+    /** Once, however the stream ends: no timer or listener is left behind. */
+    const finish = (): void => {
+      if (over) return;
+      over = true;
       waiting = undefined;
       stopTimers();
       controller.signal.removeEventListener("abort", onAbort);
       release();
       if (!finished) {
         // Abandoned, failed or timed out: abort the request so the socket closes even while a read is pending (an
-        // async generator's return() would queue behind that read), then return the iterator for its own cleanup.
+        // iterator's return() would queue behind that read), then return the iterator for its own cleanup.
         if (!controller.signal.aborted) controller.abort(new GatewayError("client_closed", `${who}: the stream was abandoned by its consumer`));
         pending?.catch(() => undefined);
-        iterator.return?.().catch(() => undefined);
+        iterator?.return?.().catch(() => undefined);
       }
-    }
+    };
+    const start = (): AsyncIterator<T> => {
+      started = true;
+      if (headerTimer !== undefined) clock.clearTimeout(headerTimer);
+      headerTimer = undefined;
+      controller.signal.addEventListener("abort", onAbort, { once: true });
+      return source[Symbol.asyncIterator]();
+    };
+    const step = (): Promise<IteratorResult<T | Heartbeat>> => {
+      if (over) return Promise.resolve(done());
+      busy = true;
+      try {
+        iterator ??= start();
+        return wait(iterator);
+      } catch (error) {
+        return Promise.reject(fail(error));
+      }
+    };
+    const stream: SupervisedStream<T> = {
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+      next() {
+        inflight = busy ? inflight.then(step, step) : step();
+        return inflight;
+      },
+      return(value?: unknown) {
+        const close = (): IteratorResult<T | Heartbeat> => {
+          // Returned before it started, like a generator never run: nothing to clean up (the header timer stays).
+          if (started) finish();
+          over = true;
+          return { done: true, value: value as undefined };
+        };
+        return busy ? inflight.then(close, close) : Promise.resolve(close());
+      },
+    };
+    return stream;
   }
 
   return { signal: controller.signal, metrics, supervise, release };

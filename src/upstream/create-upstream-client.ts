@@ -1,4 +1,4 @@
-import { Agent, request as undiciRequest, type Dispatcher } from "undici";
+import { Agent, errors as undiciErrors, type Dispatcher } from "undici";
 import type { TransportResponse, UpstreamRequest } from "../providers/index.js";
 import { GatewayError } from "../unified/index.js";
 import { mapTransportError } from "./map-transport-error.js";
@@ -89,8 +89,12 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
       }
       let response: Dispatcher.ResponseData;
       try {
-        response = await undiciRequest(request.url, {
-          dispatcher,
+        // The dispatcher's own `request` with origin and path, as undici's top-level `request(url)` would call it,
+        // without parsing the same URL text again on every call.
+        const { origin, path } = locateUrl(request.url);
+        response = await dispatcher.request({
+          origin,
+          path,
           method: request.method,
           headers: request.headers,
           ...(request.body === undefined ? {} : { body: request.body }),
@@ -184,6 +188,23 @@ function guardBody(source: AsyncIterable<Uint8Array>, context: Parameters<typeof
       };
     },
   };
+}
+
+/** Origin and path (with query) by URL text: a few per provider, bounded anyway. */
+const locatedUrls = new Map<string, { origin: string; path: string }>();
+const maxLocatedUrls = 512;
+
+/** What undici's `request(url)` derives from a URL text (it parses it with `new URL`, which throws as before). */
+function locateUrl(text: string): { origin: string; path: string } {
+  const known = locatedUrls.get(text);
+  if (known !== undefined) return known;
+  const url = new URL(text);
+  // undici's own check and error, so the failure maps as before.
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new undiciErrors.InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
+  const located = { origin: url.origin, path: url.search === "" ? url.pathname : `${url.pathname}${url.search}` };
+  if (locatedUrls.size >= maxLocatedUrls) locatedUrls.clear();
+  locatedUrls.set(text, located);
+  return located;
 }
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {

@@ -17,6 +17,8 @@ export function readRateLimit(provider: ConfiguredProvider | undefined, headers:
 
 /** The default reader (both header families); `now` turns Anthropic's reset timestamps into durations. */
 export function readRateLimitHeaders(headers: Readonly<Record<string, string>>, now: number): RateLimitInfo | undefined {
+  // Every response passes here; most carry no rate-limit header at all, and then no window is worth building.
+  if (!hasRateLimitHeader(headers)) return undefined;
   const info: RateLimitInfo = {};
   const openAiWindows: [WindowName, string][] = [
     ["requests", "requests"],
@@ -45,6 +47,11 @@ export function readRateLimitHeaders(headers: Readonly<Record<string, string>>, 
     });
   }
   return Object.keys(info).length === 0 ? undefined : info;
+}
+
+function hasRateLimitHeader(headers: Readonly<Record<string, string>>): boolean {
+  for (const name in headers) if (name.startsWith("x-ratelimit-") || name.startsWith("anthropic-ratelimit-")) return true;
+  return false;
 }
 
 /** OpenAI's reset values are Go-style durations: `20ms`, `1s`, `6m0s`, `1h2m3.5s`. */

@@ -47,8 +47,8 @@ describe("switchyard credentials against a running server", () => {
     let output = "";
     await credentialsListCommand(cliEnv, cwd, (text) => void (output += text));
     const rowOf = (key: string) => output.split("\n").find((line) => line.includes(idOf(key)));
-    expect(rowOf(keyA)).toMatch(/\sdisabled\s+authentication \(upstream 401\/403\): disabled until reset\s+-\s+1\s+0\/8\s+1 \(last authentication 401 at [\d-]+T[\d:.]+Z\)$/);
-    expect(rowOf(keyB)).toMatch(/\sready\s+-\s+-\s+1\s+0\/8\s+-$/);
+    expect(rowOf(keyA)).toMatch(/\sdisabled\s+authentication \(upstream 401\/403\): disabled until reset\s+-\s+1\s+0\/64\s+1 \(last authentication 401 at [\d-]+T[\d:.]+Z\)$/);
+    expect(rowOf(keyB)).toMatch(/\sready\s+-\s+-\s+1\s+0\/64\s+-$/);
     expect(output).not.toContain("sk-cli-live");
 
     output = "";
