@@ -213,7 +213,7 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
                 finishLog({
                   status: thrown?.httpStatus ?? 200,
                   stream: true,
-                  usage,
+                  usage: loggedUsage(usage),
                   ...(errorCode === undefined ? {} : { streamError: errorCode }),
                   cancelled: call.signal.aborted,
                   ...(drained ? { drainedAfterDisconnect: true } : {}),
@@ -238,7 +238,7 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
       }
       deadline?.clear();
       clearStreamPolicy();
-      finishLog({ status: result.status, stream: false, ...(report.usage === undefined ? {} : { usage: report.usage }) });
+      finishLog({ status: result.status, stream: false, usage: loggedUsage(report.usage) });
       return result;
     } catch (error) {
       deadline?.clear();
@@ -283,4 +283,14 @@ const noSessionEvidence: SessionEvidence = { keys: [], follow: false };
 
 function requestTimeout(ms: number | undefined): GatewayError {
   return new GatewayError("upstream_timeout", `the request took longer than the ${ms ?? 0} ms deadline`);
+}
+
+/**
+ * Usage as the request log line carries it: the normalized counts without the provider's raw object, which repeats
+ * them in the provider's own names and would make every line longer (log writing is a visible share of the CPU).
+ */
+function loggedUsage(usage: Usage | undefined): Omit<Usage, "raw"> | undefined {
+  if (usage === undefined) return undefined;
+  const { raw: _raw, ...counts } = usage;
+  return counts;
 }
