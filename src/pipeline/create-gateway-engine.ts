@@ -4,22 +4,22 @@ import type { CredentialPools } from "../credentials/index.js";
 import { createFieldCache, type FieldCache } from "../field-cache/index.js";
 import { createMemoryStateStore } from "../state/index.js";
 import type { ModelCatalog, ProviderRegistry } from "../providers/index.js";
-import { createRouteResolver, type FallbackGroup, type FallbackPolicyOptions, type ModelAlias } from "../routing/index.js";
-import { defaultStreamTimeouts, type StreamTimeouts } from "../streaming/index.js";
+import { createRouteResolver, type FallbackGroup, type FallbackPolicyOptions, type ModelAlias, type ResolvedRoute } from "../routing/index.js";
+import { defaultStreamTimeouts, type StreamSettings, type StreamTimeouts } from "../streaming/index.js";
 import type { UpstreamClient } from "../upstream/index.js";
-import { GatewayError, invalidRequest, toGatewayError, type StreamEvent, type Usage } from "../unified/index.js";
+import { GatewayError, invalidRequest, toGatewayError, type AttemptRecord, type StreamEvent, type Usage } from "../unified/index.js";
 import type { Gateway } from "./gateway.js";
 import type { GatewayCall, GatewayResult, ModelListing } from "./gateway-call.js";
 import { runCountTokens } from "./run-count-tokens.js";
 import { runEmbeddings } from "./run-embeddings.js";
-import { runGenerate, type GenerateReport } from "./run-generate.js";
+import { runGenerate, type GenerateContext, type GenerateReport } from "./run-generate.js";
 import { describeStreamOutcome } from "./describe-stream-outcome.js";
 import { continuesClientStream, isVisibleEvent } from "./stream-progress.js";
 import { startRequestDeadline } from "./start-request-deadline.js";
 import { createCredentialAdministration } from "./describe-credential-status.js";
-import { executeAttempts, type AttemptRunner, type ExecutionResult } from "./execute-attempts.js";
+import { executeAttempts, type AttemptRunner, type AttemptTarget, type ExecutionResult } from "./execute-attempts.js";
 import { relayClientStream } from "./relay-client-stream.js";
-import { createAttemptStreamSettingsResolver, createRequestStreamPolicy, type EngineStreamSettings } from "./resolve-attempt-stream-settings.js";
+import { createAttemptStreamSettingsResolver, createRequestStreamPolicy, type EngineStreamSettings, type RequestStreamPolicy } from "./resolve-attempt-stream-settings.js";
 import { readSessionEvidence, type SessionEvidence } from "./read-session-key.js";
 import { endsWithAssistantTurn } from "./detect-empty-answer.js";
 import { createAdapterPlanner } from "./plan-adapter-chain.js";
@@ -105,7 +105,7 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
     // The first target names the request in the log until another one serves it.
     const resolved = route.targets[0];
     if (resolved === undefined) throw new GatewayError("internal", `model "${requestedModel}" resolved to no target`);
-    const targets = route.targets.map((member) => ({ provider: member.provider, upstreamModel: member.upstreamModel }));
+    const targets = attemptTargetsOf(route);
     const group = route.group;
     const policy: FallbackPolicyOptions | undefined =
       group === undefined ? options.fallback : { ...options.fallback, ...(group.failoverOn === undefined ? {} : { failoverOn: group.failoverOn }), ...(group.stopOn === undefined ? {} : { stopOn: group.stopOn }) };
@@ -117,20 +117,28 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
     // Session evidence only steers a choice between credentials: with one key per target there is none to make, and
     // hashing the first user turn (and binding it) would be paid on every request for nothing.
     const session = options.pools !== undefined && targets.some((target) => target.provider.credentials.length > 1) ? readSessionEvidence(call.headers, body, call.protocol, call.responses?.servedBy) : noSessionEvidence;
+    const generate = call.operation === "generate";
+    // A prefill (the conversation ends with an assistant turn) may legitimately be continued with nothing.
+    const prefill = generate && endsWithAssistantTurn(body, call.protocol);
+    // The attempt that serves names the request in the log (a stream may be continued by a later one); until one
+    // does, the first target does. Optional fields stay undefined, which the log line leaves out.
+    let served: ExecutionResult | undefined;
+    let servedAttempts: number | undefined;
+    let failedAttempts: AttemptRecord[] | undefined;
     // Every operation goes through the rotation executor; each attempt gets its own TTFB window.
     const execute = async (run: AttemptRunner): Promise<GatewayResult> => {
       const execution = await executeAttempts(targets, run, {
-        ...(options.pools === undefined ? {} : { pools: options.pools }),
-        ...(policy === undefined ? {} : { policy }),
-        ...(options.requestTimeoutMs === undefined ? {} : { deadlineAt: startedAt + options.requestTimeoutMs }),
-        ...(session.keys.length === 0 ? {} : { sessionKeys: session.keys, followSession: session.follow }),
-        ...(options.emptyRetryDelayMs === undefined ? {} : { emptyRetryDelayMs: options.emptyRetryDelayMs }),
-        ...(options.logger === undefined ? {} : { logger: options.logger }),
+        pools: options.pools,
+        policy,
+        deadlineAt: options.requestTimeoutMs === undefined ? undefined : startedAt + options.requestTimeoutMs,
+        sessionKeys: session.keys.length === 0 ? undefined : session.keys,
+        followSession: session.keys.length === 0 ? undefined : session.follow,
+        emptyRetryDelayMs: options.emptyRetryDelayMs,
+        logger: options.logger,
         signal,
         now,
         protocol: call.protocol,
-        // A prefill (the conversation ends with an assistant turn) may legitimately be continued with nothing.
-        checkEmptyAnswers: call.operation === "generate" && !endsWithAssistantTurn(body, call.protocol),
+        checkEmptyAnswers: generate && !prefill,
         streamErrorCode: () => streamErrorCode,
         streamProgress: () => report.stream?.progress,
         onStreamContinued: noteServed,
@@ -138,35 +146,41 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
       noteServed(execution);
       return execution.result;
     };
-    /** The request log names the attempt that serves (a stream may be continued by a later one). */
     const noteServed = (execution: ExecutionResult): void => {
-      const served = execution.target;
-      Object.assign(logLine, {
-        provider: served.provider.id,
-        upstreamModel: served.upstreamModel,
-        upstreamProtocol: served.provider.protocol,
-        credential: execution.credentialId,
-        attempts: execution.attempts.length + 1,
-        ...(execution.attempts.length === 0 ? {} : { failedAttempts: [...execution.attempts] }),
-      });
+      served = execution;
+      servedAttempts = execution.attempts.length + 1;
+      // Copied: a continued stream's executor keeps appending to its list. Once set, kept (as the line always did).
+      if (execution.attempts.length > 0) failedAttempts = [...execution.attempts];
     };
-    const logLine = {
-      event: "request.completed",
-      protocol: call.protocol,
-      operation: call.operation,
-      model: requestedModel,
-      provider: resolved.provider.id,
-      upstreamModel: resolved.upstreamModel,
-      upstreamProtocol: resolved.provider.protocol,
-      ...(group === undefined ? {} : { group: group.name }),
-      credential: undefined as string | undefined,
+    /** The one `request.completed` line: built as one literal (no spreads), in the field order the line always had. */
+    const completedLine = (status: number, stream: boolean | undefined, usage: Usage | undefined, error: string | undefined) => {
+      const target = served?.target ?? resolved;
+      return {
+        event: "request.completed",
+        protocol: call.protocol,
+        operation: call.operation,
+        model: requestedModel,
+        provider: target.provider.id,
+        upstreamModel: target.upstreamModel,
+        upstreamProtocol: target.provider.protocol,
+        group: group?.name,
+        credential: served?.credentialId,
+        attempts: servedAttempts,
+        failedAttempts,
+        passthrough: report.passthrough,
+        durationMs: now() - startedAt,
+        warnings: report.warnings.length,
+        status,
+        stream,
+        usage: loggedUsage(usage),
+        error,
+      };
     };
-    const finishLog = (outcome: Record<string, unknown>) => {
+    const logWarnings = (): void => {
       for (const warning of report.warnings) options.logger?.warn({ event: "translation.warning", ...warning }, warning.message);
-      options.logger?.info({ ...logLine, passthrough: report.passthrough, durationMs: now() - startedAt, warnings: report.warnings.length, ...outcome });
     };
 
-    let clearStreamPolicy = (): void => undefined;
+    let streamPolicy: RequestStreamPolicy | undefined;
     try {
       let result: GatewayResult;
       switch (call.operation) {
@@ -182,38 +196,39 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
               else if (event.type === "error") streamError = streamErrorCode = event.error.code;
             },
           };
-          const streamPolicy = createRequestStreamPolicy({
-            settingsOf: attemptStreamSettings,
-            requestTimeoutMs: options.requestTimeoutMs,
-            signal,
-            // As for empty answers: a prefill may legitimately be continued with nothing.
-            retryEmpty: !endsWithAssistantTurn(body, call.protocol),
-          });
-          clearStreamPolicy = streamPolicy.clear;
+          const stream = call.stream ?? body["stream"] === true;
+          // Made on first need: a non-streamed attempt on a provider that cancels on disconnect (the usual case) reads
+          // nothing from it but the provider's settings.
+          const policyOf = (): RequestStreamPolicy =>
+            (streamPolicy ??= createRequestStreamPolicy({ settingsOf: attemptStreamSettings, requestTimeoutMs: options.requestTimeoutMs, signal, retryEmpty: !prefill }));
           result = await execute((attempt) => {
             // Usage and stream errors are those of the attempt that serves, not of a failed one before it.
             usage = undefined;
             streamError = undefined;
             streamErrorCode = undefined;
             firstVisibleAt = undefined;
-            const settings = streamPolicy.attempt(attempt.provider);
+            if (!stream) {
+              const providerSettings = attemptStreamSettings(attempt.provider);
+              if (providerSettings.cancelOnDisconnect) return runGenerate(call, body, attempt, nonStreamContext(providerSettings), report, observer);
+            }
+            const settings = policyOf().attempt(attempt.provider);
             // After a stream attempt whose response start reached the client, the next one continues that stream.
             const streamProgress = continuesClientStream(report.stream?.progress) ? { ...settings.streamProgress, continuing: true } : settings.streamProgress;
             return runGenerate(call, body, attempt, { ...context, startedAt: now(), ...settings, streamProgress }, report, observer);
           });
           if (result.kind === "stream") {
             const chunks = result.chunks;
+            const policy = policyOf();
             result = {
               ...result,
               // With cancel-on-disconnect off, a stream the client left is read to its end before the line is logged.
-              chunks: relayClientStream(chunks, streamPolicy.drainOnAbandon, ({ finished, thrown, drained }) => {
+              chunks: relayClientStream(chunks, policy.drainOnAbandon, ({ finished, thrown, drained }) => {
                 deadline?.clear();
-                streamPolicy.clear();
+                policy.clear();
                 const errorCode = thrown?.code ?? streamError;
-                finishLog({
-                  status: thrown?.httpStatus ?? 200,
-                  stream: true,
-                  usage: loggedUsage(usage),
+                logWarnings();
+                options.logger?.info({
+                  ...completedLine(thrown?.httpStatus ?? 200, true, usage, undefined),
                   ...(errorCode === undefined ? {} : { streamError: errorCode }),
                   cancelled: call.signal.aborted,
                   ...(drained ? { drainedAfterDisconnect: true } : {}),
@@ -237,15 +252,22 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
         }
       }
       deadline?.clear();
-      clearStreamPolicy();
-      finishLog({ status: result.status, stream: false, usage: loggedUsage(report.usage) });
+      streamPolicy?.clear();
+      logWarnings();
+      options.logger?.info(completedLine(result.status, false, report.usage, undefined));
       return result;
     } catch (error) {
       deadline?.clear();
-      clearStreamPolicy();
+      streamPolicy?.clear();
       const gatewayError = toGatewayError(signal.aborted && !call.signal.aborted && !GatewayError.isInstance(error) ? requestTimeout(options.requestTimeoutMs) : error);
-      finishLog({ status: gatewayError.httpStatus, error: gatewayError.code });
+      logWarnings();
+      options.logger?.info(completedLine(gatewayError.httpStatus, undefined, undefined, gatewayError.code));
       throw gatewayError;
+    }
+
+    /** A non-streamed attempt's context: the request's signal and the provider's settings, as one literal. */
+    function nonStreamContext(settings: StreamSettings): GenerateContext {
+      return { upstream: options.upstream, signal, now, startedAt: now(), streamTimeouts: settings, trace, adapters, fieldCache, streamSettings: settings };
     }
   }
 
@@ -290,7 +312,21 @@ function requestTimeout(ms: number | undefined): GatewayError {
  * them in the provider's own names and would make every line longer (log writing is a visible share of the CPU).
  */
 function loggedUsage(usage: Usage | undefined): Omit<Usage, "raw"> | undefined {
-  if (usage === undefined) return undefined;
-  const { raw: _raw, ...counts } = usage;
-  return counts;
+  // Usage without a raw object serializes the same as its copy would (a rest copy is a slow runtime call).
+  if (usage === undefined || usage.raw === undefined) return usage;
+  const counts: Record<string, unknown> = {};
+  // Key by key, in the usage's own order, so the line's JSON is the same as before.
+  for (const key in usage) if (key !== "raw") counts[key] = usage[key as keyof Usage];
+  return counts as Omit<Usage, "raw">;
+}
+
+/** Routing's targets as the executor takes them, made once per route (routes are cached by model string). */
+const attemptTargetsByRoute = new WeakMap<ResolvedRoute, readonly AttemptTarget[]>();
+function attemptTargetsOf(route: ResolvedRoute): readonly AttemptTarget[] {
+  let targets = attemptTargetsByRoute.get(route);
+  if (targets === undefined) {
+    targets = route.targets.map((member) => ({ provider: member.provider, upstreamModel: member.upstreamModel }));
+    attemptTargetsByRoute.set(route, targets);
+  }
+  return targets;
 }

@@ -140,6 +140,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     reply.raw.on("close", () => {
       if (!reply.raw.writableFinished) abort.abort(new GatewayError("client_closed", "client disconnected"));
     });
+    // One literal: optional fields left undefined read the same as absent ones everywhere downstream.
     const call: GatewayCall = {
       protocol: route.protocol,
       operation: route.operation,
@@ -147,9 +148,9 @@ export function buildServer(options: ServerOptions): FastifyInstance {
       rawBody: body.text,
       headers: request.headers,
       signal: abort.signal,
-      ...(route.model === undefined ? {} : { model: route.model }),
-      ...(route.stream === undefined ? {} : { stream: route.stream }),
-      ...(proxyKeyId === undefined ? {} : { proxyKeyId }),
+      model: route.model,
+      stream: route.stream,
+      proxyKeyId,
     };
     let result;
     try {

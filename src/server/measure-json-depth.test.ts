@@ -30,4 +30,12 @@ describe("exceedsJsonDepth", () => {
       expect(exceedsJsonDepth(text, depth - 1)).toBe(true);
     }
   });
+
+  it("decides on bracket counts alone only where they cannot reach past the limit", () => {
+    const nested = (levels: number): string => "[".repeat(levels) + "]".repeat(levels);
+    expect(exceedsJsonDepth(nested(256), 256)).toBe(false);
+    expect(exceedsJsonDepth(nested(257), 256)).toBe(true);
+    // More brackets than the limit, all inside strings or side by side: the full scan decides, and finds it shallow.
+    expect(exceedsJsonDepth(JSON.stringify({ text: "{[".repeat(300), list: Array.from({ length: 300 }, () => [{}]) }), 4)).toBe(false);
+  });
 });

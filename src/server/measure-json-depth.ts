@@ -4,6 +4,9 @@
  * `limit` is exceeded.
  */
 export function exceedsJsonDepth(text: string, limit: number): boolean {
+  // Most bodies hold fewer brackets in all than the limit, and then cannot nest deeper: counting them with indexOf
+  // (native) costs a fifth of the scan below, which only bodies with more brackets than that go on to.
+  if (!hasMoreOpenersThan(text, limit)) return false;
   let depth = 0;
   for (let index = 0; index < text.length; index += 1) {
     const code = text.charCodeAt(index);
@@ -31,4 +34,12 @@ function closingQuoteAfter(text: string, open: number): number {
     quote = text.indexOf('"', quote + 1);
   }
   return -1;
+}
+
+/** Whether `text` holds more than `limit` `{` and `[` characters, string contents included. */
+function hasMoreOpenersThan(text: string, limit: number): boolean {
+  let count = 0;
+  for (let index = text.indexOf("{"); index >= 0; index = text.indexOf("{", index + 1)) if (++count > limit) return true;
+  for (let index = text.indexOf("["); index >= 0; index = text.indexOf("[", index + 1)) if (++count > limit) return true;
+  return false;
 }
