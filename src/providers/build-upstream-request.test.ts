@@ -140,6 +140,28 @@ describe("buildUpstreamRequest", () => {
     );
   });
 
+  it("keeps each credential's, accept's and method's headers apart when requests reuse them", () => {
+    const openai = providerFrom({ OPENAI_API_KEY: "sk-one", OPENAI_API_KEY_2: "sk-two" }, "openai");
+    const [first, second] = openai.credentials;
+    const build = (credential: typeof first, stream: boolean, clientHeaders?: Record<string, string>) =>
+      buildUpstreamRequest({ provider: openai, credential, model: "gpt-5", operation: "generate", stream, body: "{}", ...(clientHeaders === undefined ? {} : { clientHeaders }) }).headers;
+    for (let round = 0; round < 2; round += 1) {
+      expect(build(first, false)).toEqual({ "user-agent": "switchyard/0.1", accept: "application/json", "content-type": "application/json", authorization: "Bearer sk-one" });
+      expect(build(first, true)).toMatchObject({ accept: "text/event-stream", authorization: "Bearer sk-one" });
+      expect(build(second, false)).toMatchObject({ accept: "application/json", authorization: "Bearer sk-two" });
+      expect(build(second, false, { "openai-beta": "assistants=v2" })).toEqual({
+        "user-agent": "switchyard/0.1",
+        accept: "application/json",
+        "content-type": "application/json",
+        "openai-beta": "assistants=v2",
+        authorization: "Bearer sk-two",
+      });
+      expect(build(second, false, { "x-other": "1" })).not.toHaveProperty("openai-beta");
+    }
+    const list = buildUpstreamRequest({ provider: openai, credential: second, model: "", operation: "list-models" });
+    expect(list.headers).toEqual({ "user-agent": "switchyard/0.1", accept: "application/json", authorization: "Bearer sk-two" });
+  });
+
   it("attaches the demo transport", () => {
     const demo = createProviderRegistry().get("demo") as ConfiguredProvider;
     const request = buildUpstreamRequest({ provider: demo, model: "anything", operation: "generate", body: {} });
@@ -156,5 +178,14 @@ describe("selectForwardedHeaders", () => {
       "anthropic-beta": "x",
     });
     expect(selectForwardedHeaders(providerFrom({ GROQ_API_KEY: "k" }, "groq"), { "anthropic-beta": "x" })).toEqual({});
+  });
+
+  it("matches names case-insensitively, the later spelling counting, in the allow-list's order", () => {
+    const anthropic = providerFrom({ ANTHROPIC_API_KEY: "k" }, "anthropic");
+    expect(Object.entries(selectForwardedHeaders(anthropic, { "Anthropic-Version": "1", "ANTHROPIC-BETA": "early", "anthropic-beta": ["a", "b"] }))).toEqual([
+      ["anthropic-beta", "a, b"],
+      ["anthropic-version", "1"],
+    ]);
+    expect(selectForwardedHeaders(anthropic, { "anthropic-beta": "x", "Anthropic-Beta": undefined })).toEqual({});
   });
 });

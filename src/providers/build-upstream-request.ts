@@ -48,24 +48,27 @@ export function buildUpstreamRequest(input: UpstreamRequestInput): UpstreamReque
   }
   const { hooks } = provider.definition;
   const path = resolveOperationPath({ providerId: provider.id, protocol, operation, model, stream, overrides: provider.definition.paths[protocol] });
-  const context = { providerId: provider.id, protocol, model, operation, stream };
-  const target = hooks.resolveUrl === undefined ? `${baseUrl}${path}` : hooks.resolveUrl({ ...context, baseUrl, path });
+  // The hooks' call context, only for providers that declare a hook.
+  const context = hooks.resolveUrl === undefined && hooks.adjustRequest === undefined ? undefined : { providerId: provider.id, protocol, model, operation, stream };
+  const target = hooks.resolveUrl === undefined || context === undefined ? `${baseUrl}${path}` : hooks.resolveUrl({ ...context, baseUrl, path });
   const authenticated = credential !== undefined && !credential.keyless;
   // Only query parameters need a URL object; every other request reuses the normalized text of its URL.
   const url = input.query !== undefined || (authenticated && provider.definition.auth.type === "query") ? new URL(target) : undefined;
   if (url !== undefined) for (const [name, value] of Object.entries(input.query ?? {})) url.searchParams.set(name, value);
 
   const method = operation === "list-models" ? "GET" : "POST";
-  const headers: Record<string, string> = { "user-agent": userAgent, accept: stream ? "text/event-stream" : "application/json" };
-  if (method === "POST") headers["content-type"] = "application/json";
-  Object.assign(headers, provider.headers);
-  if (input.clientHeaders !== undefined) Object.assign(headers, selectForwardedHeaders(provider, input.clientHeaders));
-  if (authenticated) applyAuth(provider, credential.secret, headers, url);
+  const secret = authenticated ? credential.secret : undefined;
+  const forwarded = input.clientHeaders === undefined ? undefined : findForwardedHeaders(provider, input.clientHeaders);
+  const headers = forwarded === undefined ? sharedHeaders(provider, credential, secret, method, stream) : composeHeaders(provider, secret, method, stream, forwarded);
+  if (secret !== undefined && provider.definition.auth.type === "query") {
+    if (url === undefined) throw new GatewayError("internal", `${provider.id}: a query credential needs the parsed URL`);
+    url.searchParams.set(provider.definition.auth.param, secret);
+  }
 
   const request: UpstreamRequest = { url: url === undefined ? normalizeUrl(target) : url.toString(), method, headers, providerId: provider.id };
   if (credential !== undefined) request.credentialId = credential.id;
   if (provider.definition.transport !== undefined) request.transport = provider.definition.transport;
-  if (method === "POST") request.body = serializeBody(input.body, hooks.adjustRequest === undefined ? undefined : (body) => hooks.adjustRequest?.(body, context) ?? body);
+  if (method === "POST") request.body = serializeBody(input.body, hooks.adjustRequest === undefined || context === undefined ? undefined : (body) => hooks.adjustRequest?.(body, context) ?? body);
   return request;
 }
 
@@ -74,16 +77,55 @@ export function buildUpstreamRequest(input: UpstreamRequestInput): UpstreamReque
  * multi-valued headers joined with ", ". For the passthrough path, which sends the client's betas unchanged.
  */
 export function selectForwardedHeaders(provider: ConfiguredProvider, clientHeaders: ClientHeaders): Record<string, string> {
-  const forwarded: Record<string, string> = {};
-  if (provider.definition.forwardHeaders.length === 0) return forwarded;
-  const lowered = new Map<string, string | readonly string[] | undefined>();
-  for (const [name, value] of Object.entries(clientHeaders)) lowered.set(name.toLowerCase(), value);
-  for (const name of provider.definition.forwardHeaders) {
-    const value = lowered.get(name);
-    if (value === undefined) continue;
-    forwarded[name] = typeof value === "string" ? value : value.join(", ");
+  return findForwardedHeaders(provider, clientHeaders) ?? {};
+}
+
+/**
+ * `selectForwardedHeaders`, undefined when nothing is forwarded (then the request can share its headers object).
+ * Client names are matched case-insensitively; when two spellings of one name are present the later one counts.
+ */
+function findForwardedHeaders(provider: ConfiguredProvider, clientHeaders: ClientHeaders): Record<string, string> | undefined {
+  const names = provider.definition.forwardHeaders;
+  if (names.length === 0) return undefined;
+  let found: Record<string, string | readonly string[] | undefined> | undefined;
+  for (const name in clientHeaders) {
+    // Node and Fastify give lower-case names, for which toLowerCase returns the same string without copying.
+    const lower = name.toLowerCase();
+    if (names.includes(lower)) (found ??= {})[lower] = clientHeaders[name];
+  }
+  if (found === undefined) return undefined;
+  let forwarded: Record<string, string> | undefined;
+  for (const name of names) {
+    const value = found[name];
+    if (value !== undefined) (forwarded ??= {})[name] = typeof value === "string" ? value : value.join(", ");
   }
   return forwarded;
+}
+
+/**
+ * The headers of a request that forwards no client header: built once per provider, credential, method and accept,
+ * and shared by every such request (nothing writes to a request's headers after it is built).
+ */
+const sharedHeaderSets = new WeakMap<ConfiguredProvider, WeakMap<object, Record<string, string>[]>>();
+
+function sharedHeaders(provider: ConfiguredProvider, credential: Credential | undefined, secret: string | undefined, method: UpstreamRequest["method"], stream: boolean): Record<string, string> {
+  let byCredential = sharedHeaderSets.get(provider);
+  if (byCredential === undefined) sharedHeaderSets.set(provider, (byCredential = new WeakMap()));
+  const owner: object = credential ?? provider;
+  let slots = byCredential.get(owner);
+  if (slots === undefined) byCredential.set(owner, (slots = []));
+  const slot = (method === "POST" ? 2 : 0) + (stream ? 1 : 0);
+  return (slots[slot] ??= composeHeaders(provider, secret, method, stream, undefined));
+}
+
+/** Static headers, then forwarded client headers, then auth (last, so nothing a client sends replaces it). */
+function composeHeaders(provider: ConfiguredProvider, secret: string | undefined, method: UpstreamRequest["method"], stream: boolean, forwarded: Record<string, string> | undefined): Record<string, string> {
+  const headers: Record<string, string> = { "user-agent": userAgent, accept: stream ? "text/event-stream" : "application/json" };
+  if (method === "POST") headers["content-type"] = "application/json";
+  Object.assign(headers, provider.headers);
+  if (forwarded !== undefined) Object.assign(headers, forwarded);
+  if (secret !== undefined) applyAuthHeader(provider, secret, headers);
+  return headers;
 }
 
 /** Normalized URL texts by the text they came from: a few per provider (Gemini's carry the model), bounded anyway. */
@@ -100,8 +142,8 @@ function normalizeUrl(text: string): string {
   return normalized;
 }
 
-/** Sets the credential; `url` is present whenever the scheme is `query` (the caller parsed it for that). */
-function applyAuth(provider: ConfiguredProvider, secret: string, headers: Record<string, string>, url: URL | undefined): void {
+/** Sets a header credential; a `query` credential goes into the URL instead (the caller sets it). */
+function applyAuthHeader(provider: ConfiguredProvider, secret: string, headers: Record<string, string>): void {
   const { auth } = provider.definition;
   switch (auth.type) {
     case "bearer":
@@ -111,9 +153,6 @@ function applyAuth(provider: ConfiguredProvider, secret: string, headers: Record
       headers[auth.name] = secret;
       return;
     case "query":
-      if (url === undefined) throw new GatewayError("internal", `${provider.id}: a query credential needs the parsed URL`);
-      url.searchParams.set(auth.param, secret);
-      return;
     case "none":
       return;
     default: {

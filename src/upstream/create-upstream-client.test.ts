@@ -156,6 +156,51 @@ describe("createUpstreamClient", () => {
     expect(error).toMatchObject({ code: "upstream_timeout", message: "mock: the response body stalled (UND_ERR_BODY_TIMEOUT)" });
   });
 
+  it("reads a body text whole when a multi-byte character is split across chunks, and claims the body once", async () => {
+    const bytes = Buffer.from('{"text":"h\u00e9llo \u{1F600}"}', "utf8");
+    const { url } = await startServer((_incoming, response) => {
+      response.writeHead(200, { "content-type": "application/json" });
+      // The split falls inside the 4-byte emoji.
+      response.write(bytes.subarray(0, bytes.length - 4), () => setTimeout(() => response.end(bytes.subarray(bytes.length - 4)), 20));
+    });
+    const response = await client().send(request(url));
+    expect(await response.readText()).toBe('{"text":"h\u00e9llo \u{1F600}"}');
+    expect(() => response.body[Symbol.asyncIterator]()).toThrow("mock: the upstream body was already read");
+  });
+
+  it("aborts while reading a body text: the socket closes and readText fails with client_closed", async () => {
+    let serverSawClose: () => void = () => undefined;
+    const closed = new Promise<void>((resolve) => (serverSawClose = resolve));
+    const { url } = await startServer((_incoming, response) => {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.write('{"partial":');
+      response.on("close", () => serverSawClose());
+    });
+    const controller = new AbortController();
+    const response = await client().send(request(url), { signal: controller.signal });
+    const reading = rejection(response.readText());
+    setTimeout(() => controller.abort(), 20);
+    await closed;
+    expect(await reading).toMatchObject({ code: "client_closed", provider: "mock", credentialId: "mock:abc" });
+  });
+
+  it("maps a body stall and a reset while reading a body text", async () => {
+    const { url: stalling } = await startServer((_incoming, response) => {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.write('{"partial":');
+    });
+    const stalled = await client().send(request(stalling), { bodyTimeoutMs: 150 });
+    expect(await rejection(stalled.readText())).toMatchObject({ code: "upstream_timeout", message: "mock: the response body stalled (UND_ERR_BODY_TIMEOUT)" });
+    const { url: resetting } = await startServer((_incoming, response) => {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.write('{"partial":', () => setTimeout(() => response.socket?.destroy(), 20));
+    });
+    const reset = await client().send(request(resetting));
+    const error = await rejection(reset.readText());
+    expect(error.code).toBe("upstream_server");
+    expect(error.message).toMatch(/^mock: connection failed \((UND_ERR_SOCKET|ECONNRESET)\)$/);
+  });
+
   it("maps a refused connection to upstream_server (502)", async () => {
     const { url, server } = await startServer(() => undefined);
     await new Promise<void>((resolve) => server.close(() => resolve()));

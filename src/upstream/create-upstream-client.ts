@@ -1,7 +1,7 @@
 import { Agent, errors as undiciErrors, type Dispatcher } from "undici";
-import type { TransportResponse, UpstreamRequest } from "../providers/index.js";
+import type { ProviderTransport, TransportResponse, UpstreamRequest } from "../providers/index.js";
 import { GatewayError } from "../unified/index.js";
-import { mapTransportError } from "./map-transport-error.js";
+import { mapTransportError, type TransportErrorContext } from "./map-transport-error.js";
 import { reportUpstreamResponse } from "./observe-upstream-responses.js";
 
 /** Timeouts and pooling of the upstream client. */
@@ -75,41 +75,26 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
   return {
     async send(request, sendOptions = {}) {
       const { signal } = sendOptions;
-      const context = { providerId: request.providerId, ...(request.credentialId === undefined ? {} : { credentialId: request.credentialId }), ...(signal === undefined ? {} : { signal }) };
-      if (request.transport !== undefined) {
-        let response: TransportResponse;
-        try {
-          response = await request.transport(request, signal === undefined ? {} : { signal });
-        } catch (error) {
-          throw mapTransportError(error, context);
-        }
-        return wrapResponse(response.status, response.headers, response.body, context, async () => {
-          await response.body[Symbol.asyncIterator]().return?.();
-        });
-      }
+      if (request.transport !== undefined) return sendInProcess(request, request.transport, signal);
       let response: Dispatcher.ResponseData;
       try {
         // The dispatcher's own `request` with origin and path, as undici's top-level `request(url)` would call it,
-        // without parsing the same URL text again on every call.
+        // without parsing the same URL text again on every call. `null` is undici's "none" for body and signal.
         const { origin, path } = locateUrl(request.url);
         response = await dispatcher.request({
           origin,
           path,
           method: request.method,
           headers: request.headers,
-          ...(request.body === undefined ? {} : { body: request.body }),
-          ...(signal === undefined ? {} : { signal }),
+          body: request.body ?? null,
+          signal: signal ?? null,
           headersTimeout: sendOptions.headersTimeoutMs ?? headersTimeout,
           bodyTimeout: sendOptions.bodyTimeoutMs ?? bodyTimeout,
         });
       } catch (error) {
-        throw mapTransportError(error, context);
+        throw mapTransportError(error, transportContext(request, signal));
       }
-      const { body } = response;
-      return wrapResponse(response.statusCode, flattenHeaders(response.headers), body, context, async () => {
-        // dump() reads a small remainder so the socket can be reused, and destroys the body beyond that.
-        await body.dump({ limit: 128 * 1024 }).catch(() => undefined);
-      });
+      return wrapUndiciResponse(response, request, signal);
     },
     async close() {
       await ownAgent?.close();
@@ -117,46 +102,107 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
   };
 }
 
-function wrapResponse(
-  status: number,
-  headers: Record<string, string>,
-  source: AsyncIterable<Uint8Array>,
-  context: Parameters<typeof mapTransportError>[1],
-  discardSource: () => Promise<void>,
-): UpstreamResponse {
-  // Every response, success or error, before its body: remaining-quota headers steer the next selection.
+/** Built only when a failure needs mapping: the happy path never allocates it. */
+function transportContext(request: UpstreamRequest, signal: AbortSignal | undefined): TransportErrorContext {
+  const context: TransportErrorContext = { providerId: request.providerId };
+  if (request.credentialId !== undefined) context.credentialId = request.credentialId;
+  if (signal !== undefined) context.signal = signal;
+  return context;
+}
+
+/** A provider's in-process transport (the demo provider), answered in the network response's shape. */
+async function sendInProcess(request: UpstreamRequest, transport: ProviderTransport, signal: AbortSignal | undefined): Promise<UpstreamResponse> {
+  let response: TransportResponse;
+  try {
+    response = await transport(request, signal === undefined ? {} : { signal });
+  } catch (error) {
+    throw mapTransportError(error, transportContext(request, signal));
+  }
+  const { status, headers, body: source } = response;
   reportUpstreamResponse(status, headers);
   let claimed = false;
   const claim = (): void => {
-    if (claimed) throw new GatewayError("internal", `${context.providerId}: the upstream body was already read`);
+    if (claimed) throw alreadyRead(request);
     claimed = true;
   };
-  const body = guardBody(source, context);
-  const requestId = headers["x-request-id"] ?? headers["request-id"];
-  const response: UpstreamResponse = {
+  const wrapped: UpstreamResponse = {
     status,
     headers,
     body: {
       [Symbol.asyncIterator]() {
         claim();
-        return body[Symbol.asyncIterator]();
+        return guardBody(source, transportContext(request, signal))[Symbol.asyncIterator]();
       },
     },
     async readText() {
       claim();
       const decoder = new TextDecoder();
       let text = "";
-      for await (const chunk of body) text += decoder.decode(chunk, { stream: true });
+      for await (const chunk of guardBody(source, transportContext(request, signal))) text += decoder.decode(chunk, { stream: true });
       return text + decoder.decode();
     },
     async discard() {
       if (claimed) return;
       claimed = true;
-      await discardSource();
+      await source[Symbol.asyncIterator]().return?.();
     },
   };
+  setRequestId(wrapped, headers);
+  return wrapped;
+}
+
+/**
+ * An undici response in the client's shape. `readText` is undici's own `body.text()`, which collects the chunks as
+ * they are pushed and decodes once (UTF-8, BOM skipped, as TextDecoder does), without an async iterator over the
+ * stream; iterating goes through `guardBody`, built only then.
+ */
+function wrapUndiciResponse(response: Dispatcher.ResponseData, request: UpstreamRequest, signal: AbortSignal | undefined): UpstreamResponse {
+  const { statusCode: status, body: source } = response;
+  const headers = flattenHeaders(response.headers);
+  // Every response, success or error, before its body: remaining-quota headers steer the next selection.
+  reportUpstreamResponse(status, headers);
+  let claimed = false;
+  const claim = (): void => {
+    if (claimed) throw alreadyRead(request);
+    claimed = true;
+  };
+  const wrapped: UpstreamResponse = {
+    status,
+    headers,
+    body: {
+      [Symbol.asyncIterator]() {
+        claim();
+        return guardBody(source, transportContext(request, signal))[Symbol.asyncIterator]();
+      },
+    },
+    readText() {
+      try {
+        claim();
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+      return source.text().then(undefined, (error: unknown) => {
+        throw mapTransportError(error, transportContext(request, signal));
+      });
+    },
+    async discard() {
+      if (claimed) return;
+      claimed = true;
+      // dump() reads a small remainder so the socket can be reused, and destroys the body beyond that.
+      await source.dump({ limit: 128 * 1024 }).catch(() => undefined);
+    },
+  };
+  setRequestId(wrapped, headers);
+  return wrapped;
+}
+
+function alreadyRead(request: UpstreamRequest): GatewayError {
+  return new GatewayError("internal", `${request.providerId}: the upstream body was already read`);
+}
+
+function setRequestId(response: UpstreamResponse, headers: Readonly<Record<string, string>>): void {
+  const requestId = headers["x-request-id"] ?? headers["request-id"];
   if (requestId !== undefined) response.requestId = requestId;
-  return response;
 }
 
 /**
@@ -165,7 +211,7 @@ function wrapResponse(
  * A plain iterator rather than an async generator: it only maps rejections, and a generator layer would add its
  * own promise turns to every chunk of every stream.
  */
-function guardBody(source: AsyncIterable<Uint8Array>, context: Parameters<typeof mapTransportError>[1]): AsyncIterable<Uint8Array> {
+function guardBody(source: AsyncIterable<Uint8Array>, context: TransportErrorContext): AsyncIterable<Uint8Array> {
   const mapError = (error: unknown): never => {
     throw mapTransportError(error, context);
   };
@@ -207,7 +253,18 @@ function locateUrl(text: string): { origin: string; path: string } {
   return located;
 }
 
+/**
+ * undici's parsed headers with repeated ones joined by ", ". undici already lower-cases every name and builds a fresh
+ * object per response, so when no header repeats (nearly always) that object is returned as is.
+ */
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  for (const name in headers) {
+    if (typeof headers[name] !== "string") return flattenRepeated(headers);
+  }
+  return headers as Record<string, string>;
+}
+
+function flattenRepeated(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const flat: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
