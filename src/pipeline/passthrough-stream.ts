@@ -13,8 +13,8 @@ import type { StreamObserver } from "./translate-stream.js";
  * When the upstream fails mid-stream (connection lost, stalled, or closed before its terminal event) the client must
  * still get its protocol's terminal error, never a bare close (CLIENTS.md: SDKs and CLIs hang or retry otherwise).
  * What that error looks like depends on what was already sent (Responses closes open items, then
- * `response.failed`), so a shadow encoder of the same protocol follows the tapped events, its output discarded, and
- * only writes the ending when the upstream did not.
+ * `response.failed`), so a shadow encoder of the same protocol follows the tapped events (`track`: its state moves,
+ * no frame is serialized) and only writes the ending when the upstream did not.
  *
  * Each chunk is tapped before it is forwarded. Until the first visible output the upstream text is cut at SSE frame
  * ends and each frame routed on its own (`createPreambleHold`: the response start goes out at once, the rest of the
@@ -36,12 +36,15 @@ export async function* passthroughStream(
   // The preamble waits for visible output, so a failure or an empty stream before it can still be retried.
   const hold = createPreambleHold<Uint8Array | string>(progress);
   const follow = (events: readonly StreamEvent[]): void => {
-    const early = earlyStreamError(events, progress);
-    if (early !== undefined) throw early;
-    hold.observe(events);
+    // Once committed nothing is retried or held any more: no early error to throw, nothing for the hold to note.
+    if (progress.committed !== true) {
+      const early = earlyStreamError(events, progress);
+      if (early !== undefined) throw early;
+      hold.observe(events);
+    }
     for (const event of events) {
       observer.onEvent?.(event);
-      shadow.push(event);
+      shadow.track(event);
       if (event.type === "finish" || event.type === "error") terminated = true;
     }
   };

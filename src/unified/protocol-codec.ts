@@ -45,6 +45,11 @@ export interface StreamEncoder {
   /** Encodes one event to zero or more SSE frames (text ready to write). */
   push(event: StreamEvent): string;
   /**
+   * Moves the encoder's state exactly as `push(event)` would, without writing any frame: a passthrough stream's
+   * shadow follows bytes it never writes, and only an ending it must synthesize is encoded (with `push`, `end`).
+   */
+  track(event: StreamEvent): void;
+  /**
    * Closes the stream: if no terminal event was pushed, emits the protocol's failure terminal (so clients never see
    * a silent close). Returns "" when already terminated.
    */

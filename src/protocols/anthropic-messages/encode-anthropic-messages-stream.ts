@@ -67,6 +67,25 @@ export function createAnthropicMessagesStreamEncoder(options: EncodeResponseOpti
   let messageStarted = false;
   let terminated = false;
   let latestUsage: Usage | undefined;
+  /** Set while `track` runs: the state moves, no frame is built or serialized. */
+  let muted = false;
+
+  function frame(event: string, data: unknown): string {
+    return muted ? "" : serializeSseFrame(data, event);
+  }
+
+  function delta(index: number, payload: WireObject): string {
+    return muted ? "" : frame("content_block_delta", { type: "content_block_delta", index, delta: payload });
+  }
+
+  function stop(index: number): string {
+    return muted ? "" : frame("content_block_stop", { type: "content_block_stop", index });
+  }
+
+  function errorFrame(error: SerializedGatewayError): string {
+    const type = mapGatewayErrorCodeToAnthropicMessages(error.code, error.httpStatus);
+    return frame("error", { type: "error", error: { type, message: error.message } });
+  }
 
   /** message_start, sent before the first block (`first`, when a block event triggers it) or with early usage. */
   function messageStart(first?: BlockEvent): string {
@@ -275,36 +294,46 @@ export function createAnthropicMessagesStreamEncoder(options: EncodeResponseOpti
     }
   }
 
+  function push(event: StreamEvent): string {
+    if (terminated) return "";
+    switch (event.type) {
+      case "start":
+        start = event;
+        return "";
+      case "usage":
+        latestUsage = event.usage;
+        // message_start waits for the first event after `start`, so usage that arrives at once goes in it.
+        return messageStart();
+      case "finish": {
+        terminated = true;
+        if (event.usage !== undefined) latestUsage = event.usage;
+        const finishLoss = finishReasonLossWarning(event.finishReason);
+        if (finishLoss !== undefined) warnings.push(finishLoss);
+        const out = messageStart() + closeAll();
+        const messageDelta = {
+          type: "message_delta",
+          delta: { stop_reason: mapFinishReasonToAnthropicMessages(event.finishReason), stop_sequence: event.finishReason.stopSequence ?? null },
+          usage: convertUsageToAnthropicMessages(latestUsage),
+        };
+        return out + frame("message_delta", messageDelta) + frame("message_stop", { type: "message_stop" });
+      }
+      case "error":
+        terminated = true;
+        return errorFrame(event.error);
+      default:
+        return messageStart(event) + block(event);
+    }
+  }
+
   return {
     warnings,
-    push(event: StreamEvent): string {
-      if (terminated) return "";
-      switch (event.type) {
-        case "start":
-          start = event;
-          return "";
-        case "usage":
-          latestUsage = event.usage;
-          // message_start waits for the first event after `start`, so usage that arrives at once goes in it.
-          return messageStart();
-        case "finish": {
-          terminated = true;
-          if (event.usage !== undefined) latestUsage = event.usage;
-          const finishLoss = finishReasonLossWarning(event.finishReason);
-          if (finishLoss !== undefined) warnings.push(finishLoss);
-          const out = messageStart() + closeAll();
-          const messageDelta = {
-            type: "message_delta",
-            delta: { stop_reason: mapFinishReasonToAnthropicMessages(event.finishReason), stop_sequence: event.finishReason.stopSequence ?? null },
-            usage: convertUsageToAnthropicMessages(latestUsage),
-          };
-          return out + frame("message_delta", messageDelta) + frame("message_stop", { type: "message_stop" });
-        }
-        case "error":
-          terminated = true;
-          return errorFrame(event.error);
-        default:
-          return messageStart(event) + block(event);
+    push,
+    track(event: StreamEvent): void {
+      muted = true;
+      try {
+        push(event);
+      } finally {
+        muted = false;
       }
     },
     end(): string {
@@ -313,21 +342,4 @@ export function createAnthropicMessagesStreamEncoder(options: EncodeResponseOpti
       return errorFrame({ code: "upstream_server", message: "the stream ended before the response was complete", httpStatus: 502 });
     },
   };
-}
-
-function errorFrame(error: SerializedGatewayError): string {
-  const type = mapGatewayErrorCodeToAnthropicMessages(error.code, error.httpStatus);
-  return frame("error", { type: "error", error: { type, message: error.message } });
-}
-
-function frame(event: string, data: unknown): string {
-  return serializeSseFrame(data, event);
-}
-
-function delta(index: number, payload: WireObject): string {
-  return frame("content_block_delta", { type: "content_block_delta", index, delta: payload });
-}
-
-function stop(index: number): string {
-  return frame("content_block_stop", { type: "content_block_stop", index });
 }

@@ -41,8 +41,11 @@ export function createGeminiStreamEncoder(options?: EncodeResponseOptions): Stre
   let modelVersion: string | undefined = options?.request?.model === "" ? undefined : options?.request?.model;
   let usageMetadata: GeminiWireUsage | undefined;
   let createTime: string | undefined;
+  /** Set while `track` runs: the state moves, no frame is built or serialized. */
+  let muted = false;
 
   const frame = (parts: GeminiWirePart[], finishReason?: string): string => {
+    if (muted) return "";
     const candidate: WireObject = { content: { parts, role: "model" } };
     if (finishReason !== undefined) candidate["finishReason"] = finishReason;
     candidate["index"] = 0;
@@ -172,6 +175,14 @@ export function createGeminiStreamEncoder(options?: EncodeResponseOptions): Stre
   return {
     warnings,
     push,
+    track(event: StreamEvent): void {
+      muted = true;
+      try {
+        push(event);
+      } finally {
+        muted = false;
+      }
+    },
     end(): string {
       if (terminated) return "";
       terminated = true;

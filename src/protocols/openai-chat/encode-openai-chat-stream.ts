@@ -55,8 +55,11 @@ export function createOpenAiChatStreamEncoder(options: EncodeResponseOptions = {
   const reasoningBlocks = new Map<number, { origin: ReasoningOrigin | undefined; id: string | undefined; summaryIndex?: number }>();
   let nextToolIndex = 0;
   let usage: Usage | undefined;
+  /** Set while `track` runs: the state moves, no frame is built or serialized. */
+  let muted = false;
 
   function chunk(delta: ChatWireObject, finishReason: string | null = null): string {
+    if (muted) return "";
     const frame: ChatWireObject = { ...head, choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }] };
     // With include_usage OpenAI gives every chunk `usage: null` and the totals on a last chunk of their own.
     if (includeUsage) frame["usage"] = null;
@@ -166,7 +169,7 @@ export function createOpenAiChatStreamEncoder(options: EncodeResponseOptions = {
         for (const call of toolCalls.values()) out += endToolCall(call);
         out += chunk({}, mapUnifiedFinishReasonToOpenAiChat(event.finishReason));
         const finalUsage = event.usage ?? usage;
-        if (includeUsage && finalUsage !== undefined) out += serializeSseFrame({ ...head, choices: [], usage: convertUnifiedUsageToOpenAiChat(finalUsage) });
+        if (includeUsage && finalUsage !== undefined && !muted) out += serializeSseFrame({ ...head, choices: [], usage: convertUnifiedUsageToOpenAiChat(finalUsage) });
         terminated = true;
         return out + done;
       }
@@ -180,13 +183,23 @@ export function createOpenAiChatStreamEncoder(options: EncodeResponseOptions = {
     }
   }
 
+  function push(event: StreamEvent): string {
+    if (terminated) return "";
+    if (event.type === "start") return started ? "" : begin(event);
+    const prefix = started ? "" : begin(undefined);
+    return prefix + encode(event);
+  }
+
   return {
     warnings,
-    push(event: StreamEvent): string {
-      if (terminated) return "";
-      if (event.type === "start") return started ? "" : begin(event);
-      const prefix = started ? "" : begin(undefined);
-      return prefix + encode(event);
+    push,
+    track(event: StreamEvent): void {
+      muted = true;
+      try {
+        push(event);
+      } finally {
+        muted = false;
+      }
     },
     end(): string {
       if (terminated) return "";

@@ -47,7 +47,9 @@ export function createOpenAiResponsesStreamEncoder(options: EncodeResponseOption
   const output: WireObject[] = [];
   let blocks: ResponsesBlockWriter | undefined;
 
-  const frame = createResponsesFrameWriter();
+  /** Set while `track` runs: the state moves (sequence numbers included), no frame is serialized. */
+  let muted = false;
+  const frame = createResponsesFrameWriter(() => muted);
 
   const responseObject = (status: string): WireObject => {
     const response: WireObject = { ...echo };
@@ -89,46 +91,56 @@ export function createOpenAiResponsesStreamEncoder(options: EncodeResponseOption
     return text + frame("response.failed", { response });
   };
 
+  const push = (event: StreamEvent): string => {
+    if (terminated) return "";
+    if (event.type === "start") return started ? "" : begin(event);
+    let text = started ? "" : begin({ type: "start" });
+    const writer = blocks as ResponsesBlockWriter;
+    switch (event.type) {
+      case "text-start":
+      case "text-delta":
+      case "text-end":
+      case "reasoning-start":
+      case "reasoning-delta":
+      case "reasoning-signature":
+      case "reasoning-end":
+      case "tool-call-start":
+      case "tool-call-delta":
+      case "tool-call-end":
+      case "native-item":
+        return text + writer.push(event);
+      case "usage":
+        usage = event.usage;
+        return text;
+      case "finish": {
+        if (event.usage !== undefined) usage = event.usage;
+        const { status, incompleteReason } = encodeResponsesFinishReason(event.finishReason);
+        if (status === "failed") return text + fail("upstream_server", "the model failed to produce a response", writer);
+        text += writer.closeAll(status === "incomplete" ? "incomplete" : "completed");
+        terminated = true;
+        const response = responseObject(status);
+        if (incompleteReason !== undefined) response["incomplete_details"] = { reason: incompleteReason };
+        return text + frame(status === "incomplete" ? "response.incomplete" : "response.completed", { response });
+      }
+      case "error":
+        return text + fail(event.error.code, event.error.message, writer);
+      default: {
+        const unreachable: never = event;
+        warnings.push({ code: "unknown-event-dropped", message: `unknown stream event ${JSON.stringify(unreachable)}` });
+        return text;
+      }
+    }
+  };
+
   return {
     warnings,
-    push(event: StreamEvent): string {
-      if (terminated) return "";
-      if (event.type === "start") return started ? "" : begin(event);
-      let text = started ? "" : begin({ type: "start" });
-      const writer = blocks as ResponsesBlockWriter;
-      switch (event.type) {
-        case "text-start":
-        case "text-delta":
-        case "text-end":
-        case "reasoning-start":
-        case "reasoning-delta":
-        case "reasoning-signature":
-        case "reasoning-end":
-        case "tool-call-start":
-        case "tool-call-delta":
-        case "tool-call-end":
-        case "native-item":
-          return text + writer.push(event);
-        case "usage":
-          usage = event.usage;
-          return text;
-        case "finish": {
-          if (event.usage !== undefined) usage = event.usage;
-          const { status, incompleteReason } = encodeResponsesFinishReason(event.finishReason);
-          if (status === "failed") return text + fail("upstream_server", "the model failed to produce a response", writer);
-          text += writer.closeAll(status === "incomplete" ? "incomplete" : "completed");
-          terminated = true;
-          const response = responseObject(status);
-          if (incompleteReason !== undefined) response["incomplete_details"] = { reason: incompleteReason };
-          return text + frame(status === "incomplete" ? "response.incomplete" : "response.completed", { response });
-        }
-        case "error":
-          return text + fail(event.error.code, event.error.message, writer);
-        default: {
-          const unreachable: never = event;
-          warnings.push({ code: "unknown-event-dropped", message: `unknown stream event ${JSON.stringify(unreachable)}` });
-          return text;
-        }
+    push,
+    track(event: StreamEvent): void {
+      muted = true;
+      try {
+        push(event);
+      } finally {
+        muted = false;
       }
     },
     end(): string {
