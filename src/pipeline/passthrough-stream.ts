@@ -34,7 +34,7 @@ export async function* passthroughStream(
   const boundary = createFrameBoundaryTracker();
   let terminated = false;
   // The preamble waits for visible output, so a failure or an empty stream before it can still be retried.
-  const hold = createPreambleHold<Uint8Array | string>(progress);
+  const hold = createPreambleHold<string>(progress);
   const follow = (events: readonly StreamEvent[]): void => {
     // Once committed nothing is retried or held any more: no early error to throw, nothing for the hold to note.
     if (progress.committed !== true) {
@@ -73,15 +73,24 @@ export async function* passthroughStream(
     boundary.track(chunk);
     return chunk;
   };
-  /** Taps one piece of upstream text (whole frames, or the rest once committed) and routes it: what to send now. */
-  const routeText = (text: string, last = false): (Uint8Array | string)[] => {
+  /**
+   * Taps one piece of upstream text (whole frames, or the rest once committed) and routes it: what to send now, as
+   * one piece (what was held, then it), or "" when nothing goes out.
+   */
+  const routeText = (text: string, last = false): string => {
+    const messages = last ? [...parser.feed(text), ...parser.end()] : parser.feed(text);
+    // Once committed everything goes out as it comes: no output to classify.
+    if (progress.committed === true) {
+      for (const message of messages) follow(rejectUndecodableMessage(decoder.push(message), message, codec.protocol));
+      return text;
+    }
     const events: StreamEvent[] = [];
-    for (const message of last ? [...parser.feed(text), ...parser.end()] : parser.feed(text)) {
+    for (const message of messages) {
       const decoded = rejectUndecodableMessage(decoder.push(message), message, codec.protocol);
       follow(decoded);
       events.push(...decoded);
     }
-    return hold.route(text, classifyOutput(events, progress.reasoningVisible));
+    return joined(hold.route(text, classifyOutput(events, progress.reasoningVisible)));
   };
   // Until the attempt commits, frames are routed one by one; `pending` is the text of a frame not complete yet.
   let framing = true;
@@ -121,7 +130,8 @@ export async function* passthroughStream(
             pending = rest;
             break;
           }
-          for (const ready of routeText(rest.slice(0, end))) yield send(ready);
+          const ready = routeText(rest.slice(0, end));
+          if (ready !== "") yield send(ready);
           rest = rest.slice(end);
         }
         // Raw chunks again from a chunk that ends on a character boundary, so the text decoder holds nothing back.
@@ -137,18 +147,27 @@ export async function* passthroughStream(
     pending = "";
     if (framing) {
       // The last frame may lack its blank line: the parser's end gives its message, routed with its text.
-      if (rest !== "") for (const ready of routeText(rest, true)) yield send(ready);
-      else for (const message of parser.end()) follow(decoder.push(message));
+      if (rest === "") for (const message of parser.end()) follow(decoder.push(message));
+      else {
+        const ready = routeText(rest, true);
+        if (ready !== "") yield send(ready);
+      }
     } else {
       if (rest !== "") for (const message of parser.feed(rest)) follow(decoder.push(message));
       for (const message of parser.end()) follow(decoder.push(message));
     }
     const ending = synthesize(decoder.end());
-    for (const held of hold.end()) yield send(held);
+    const held = joined(hold.end());
+    if (held !== "") yield send(held);
     if (ending !== "") yield send(ending);
   } finally {
     observer.onWarnings?.(decoder.warnings);
   }
+}
+
+/** Pieces of output that go out together, as one chunk (one write instead of several). */
+function joined(pieces: readonly string[]): string {
+  return pieces.length === 1 ? (pieces[0] as string) : pieces.join("");
 }
 
 /** The index just past the first blank line (the end of an SSE frame) in `text`, or -1. */
