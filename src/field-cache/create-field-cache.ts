@@ -55,11 +55,17 @@ export interface FieldCacheOptions {
 
 const noRules: readonly FieldCacheRuleDeclaration[] = Object.freeze([]);
 
+/** One provider's rules of its protocol; `byModel` only when some of them are limited to model patterns. */
+interface ProtocolRules {
+  protocol: ProtocolId;
+  rules: readonly FieldCacheRuleDeclaration[];
+  byModel: Map<string, readonly FieldCacheRuleDeclaration[]> | undefined;
+}
+
 /** Builds the field cache on a StateStore (the server's file store persists it). */
 export function createFieldCache(options: FieldCacheOptions): FieldCache {
   const values = createFieldCacheStore(options.store);
   const byProvider = new Map<string, readonly FieldCacheRuleDeclaration[]>();
-  const byTarget = new Map<string, readonly FieldCacheRuleDeclaration[]>();
   const providerRules = (provider: { readonly id: string; readonly definition: Pick<ProviderDefinition, "fieldCache"> }) => {
     let rules = byProvider.get(provider.id);
     if (rules === undefined) {
@@ -70,16 +76,32 @@ export function createFieldCache(options: FieldCacheOptions): FieldCache {
     return rules;
   };
   for (const provider of options.providers ?? []) providerRules(provider);
+  // provider id → the rules of its protocol, and per model the ones whose patterns match: no key built per request,
+  // and no model lookup at all when no rule of the protocol names models.
+  const byTarget = new Map<string, ProtocolRules>();
+  let modelEntries = 0;
 
   return {
     rulesFor(provider, model) {
-      const cacheKey = `${provider.id}\u0000${provider.protocol}\u0000${model}`;
-      let rules = byTarget.get(cacheKey);
+      let entry = byTarget.get(provider.id);
+      if (entry === undefined || entry.protocol !== provider.protocol) {
+        const ofProtocol = providerRules(provider).filter((rule) => rule.protocol === provider.protocol);
+        const everyModel = ofProtocol.every((rule) => rule.models === undefined);
+        entry = { protocol: provider.protocol, rules: ofProtocol.length === 0 ? noRules : Object.freeze(ofProtocol), byModel: everyModel ? undefined : new Map() };
+        byTarget.set(provider.id, entry);
+      }
+      if (entry.byModel === undefined) return entry.rules;
+      let rules = entry.byModel.get(model);
       if (rules === undefined) {
-        const matching = providerRules(provider).filter((rule) => rule.protocol === provider.protocol && (rule.models === undefined || matchModelPattern(rule.models, model) !== undefined));
+        const matching = entry.rules.filter((rule) => rule.models === undefined || matchModelPattern(rule.models, model) !== undefined);
         rules = matching.length === 0 ? noRules : Object.freeze(matching);
-        if (byTarget.size >= 10_000) byTarget.clear();
-        byTarget.set(cacheKey, rules);
+        // Bounded because clients choose model names.
+        if (modelEntries >= 10_000) {
+          for (const other of byTarget.values()) other.byModel?.clear();
+          modelEntries = 0;
+        }
+        entry.byModel.set(model, rules);
+        modelEntries += 1;
       }
       return rules;
     },

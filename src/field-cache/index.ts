@@ -9,3 +9,4 @@ export { createStreamResponseAssembler, type StreamResponseAssembler } from "./a
 export { extractFieldValues, type ExtractedFieldValue } from "./extract-field-values.js";
 export { findInjectionSites, writeInjection, type InjectionSite } from "./inject-field-values.js";
 export { fieldCacheKeyPrefix } from "./create-field-cache-store.js";
+export { computeResponseTriggers, mayHoldResponseValues } from "./compute-response-triggers.js";

@@ -10,7 +10,7 @@ import {
   type WireBody,
 } from "../adapters/index.js";
 import { GatewayError, type UnifiedWarning } from "../unified/index.js";
-import type { AdapterPlan } from "./plan-adapter-chain.js";
+import { emptyAdapterPlan, type AdapterPlan } from "./plan-adapter-chain.js";
 import type { TraceRecorder } from "./trace-recorder.js";
 
 /** Where adapter passes are reported: warnings join the request's, passes with an effect go to the trace. */
@@ -64,7 +64,7 @@ export function mayAdaptPassthroughText(plan: AdapterPlan, text: string | undefi
 
 /** The adapters whose response and stream sides this attempt needs (asked after the request side ran). */
 export function engagedAdapters(plan: AdapterPlan, context: AdapterContext): readonly Adapter[] {
-  if (plan.adapters.length === 0) return plan.adapters;
+  if (!plan.answerSide) return emptyAdapterPlan.adapters;
   return plan.adapters.filter((adapter) => adapter.engaged?.(context) ?? true);
 }
 

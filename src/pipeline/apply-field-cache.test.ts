@@ -43,3 +43,24 @@ describe("openFieldCacheRun", () => {
     expect(openFieldCacheRun({}, call, {}, target, getCodec("openai-chat"))).toBeUndefined();
   });
 });
+
+describe("openFieldCacheRun.readResponseText", () => {
+  const answers: unknown[] = [];
+  const recording: FieldCache = {
+    rulesFor: () => builtinFieldCacheRules.deepSeekReasoningContent,
+    inject: (_rules, body) => Promise.resolve(body),
+    extract: (_rules, _from, body) => {
+      answers.push(body);
+      return Promise.resolve();
+    },
+  };
+
+  it("does not parse an answer no rule can read from, and reads one that names a rule's field", async () => {
+    const run = openFieldCacheRun({ fieldCache: recording }, call, {}, target, getCodec("openai-chat"));
+    await run?.readResponseText('{"choices":[{"index":0,"message":{"role":"assistant","content":"hi"}}]}');
+    expect(answers).toEqual([]);
+    const withReasoning = { choices: [{ index: 0, message: { role: "assistant", content: "hi", reasoning_content: "r" } }] };
+    await run?.readResponseText(JSON.stringify(withReasoning));
+    expect(answers).toEqual([withReasoning]);
+  });
+});

@@ -1,4 +1,12 @@
-import { createStreamResponseAssembler, type FieldCache, type FieldCachePass, type FieldCacheTarget } from "../field-cache/index.js";
+import {
+  computeResponseTriggers,
+  createStreamResponseAssembler,
+  mayHoldResponseValues,
+  type FieldCache,
+  type FieldCachePass,
+  type FieldCacheTarget,
+  type StreamResponseAssembler,
+} from "../field-cache/index.js";
 import type { ConfiguredProvider, FieldCacheRuleDeclaration } from "../providers/index.js";
 import type { ProtocolCodec, StreamEvent } from "../unified/index.js";
 import type { GatewayCall } from "./gateway-call.js";
@@ -32,6 +40,31 @@ export interface FieldCacheContext {
   trace?: TraceRecorder;
 }
 
+/** What a rule set needs per attempt, worked out once per set (`rulesFor` returns the same array for a target). */
+interface RuleSetPlan {
+  responseRules: readonly FieldCacheRuleDeclaration[];
+  requestRules: boolean;
+  sessionScoped: boolean;
+  /** See `computeResponseTriggers`: an answer text naming none of them is not parsed. */
+  responseTriggers: readonly string[] | undefined;
+}
+
+const ruleSetPlans = new WeakMap<readonly FieldCacheRuleDeclaration[], RuleSetPlan>();
+
+function planRuleSet(rules: readonly FieldCacheRuleDeclaration[]): RuleSetPlan {
+  let plan = ruleSetPlans.get(rules);
+  if (plan === undefined) {
+    plan = {
+      responseRules: rules.filter((rule) => rule.from === "response"),
+      requestRules: rules.some((rule) => rule.from === "request"),
+      sessionScoped: rules.some((rule) => rule.scope === "session"),
+      responseTriggers: computeResponseTriggers(rules),
+    };
+    ruleSetPlans.set(rules, plan);
+  }
+  return plan;
+}
+
 /** The run for (call, target), or undefined when the target has no rules. */
 export function openFieldCacheRun(
   context: FieldCacheContext,
@@ -44,9 +77,10 @@ export function openFieldCacheRun(
   if (cache === undefined) return undefined;
   const rules = cache.rulesFor(target.provider, target.upstreamModel);
   if (rules.length === 0) return undefined;
+  const { responseRules, requestRules, sessionScoped, responseTriggers } = planRuleSet(rules);
   const credentialId = target.provider.credentials[0]?.id;
   // Session evidence is only computed when a rule is session-scoped.
-  const sessionKey = rules.some((rule) => rule.scope === "session") ? readSessionKeys(call.headers, requestBody, call.protocol)[0] : undefined;
+  const sessionKey = sessionScoped ? readSessionKeys(call.headers, requestBody, call.protocol)[0] : undefined;
   const where: FieldCacheTarget = {
     providerId: target.provider.id,
     model: target.upstreamModel,
@@ -56,14 +90,14 @@ export function openFieldCacheRun(
   };
   const trace = context.trace;
   const onPass = trace?.active === true ? (pass: FieldCachePass) => trace.record("field-cache", pass, { action: pass.action, rule: pass.rule }) : undefined;
-  const assembler = createStreamResponseAssembler();
+  // Only streams assemble their answer; a JSON answer never needs one.
+  let assembler: StreamResponseAssembler | undefined;
   const readResponse = (body: unknown) => safely(() => cache.extract(rules, "response", body, where, onPass), trace);
-  const responseRules: readonly FieldCacheRuleDeclaration[] = rules.filter((rule) => rule.from === "response");
   let stored = false;
   const storeAssembled = async (): Promise<void> => {
     if (stored) return;
     stored = true;
-    const response = assembler.response();
+    const response = assembler?.response();
     if (response === undefined || responseRules.length === 0) return;
     await safely(() => cache.extract(rules, "response", upstreamCodec.encodeResponse(response).value, where, onPass), trace);
   };
@@ -74,12 +108,12 @@ export function openFieldCacheRun(
         trace?.record("error", error, { stage: "field-cache" });
         return body;
       });
-      if (rules.some((rule) => rule.from === "request")) await safely(() => cache.extract(rules, "request", injected, where, onPass), trace);
+      if (requestRules) await safely(() => cache.extract(rules, "request", injected, where, onPass), trace);
       return injected;
     },
     readResponse,
     async readResponseText(text) {
-      if (responseRules.length === 0) return;
+      if (responseRules.length === 0 || !mayHoldResponseValues(responseTriggers, text)) return;
       let parsed: unknown;
       try {
         parsed = JSON.parse(text) as unknown;
@@ -90,10 +124,11 @@ export function openFieldCacheRun(
     },
     observe(observer) {
       if (responseRules.length === 0) return observer;
+      const assembling = (assembler ??= createStreamResponseAssembler());
       return {
         ...observer,
         onEvent(event: StreamEvent) {
-          assembler.push(event);
+          assembling.push(event);
           observer.onEvent?.(event);
         },
       };
@@ -107,7 +142,7 @@ export function openFieldCacheRun(
         },
         async next() {
           const step = await iterator.next();
-          if (assembler.finished) await storeAssembled();
+          if (assembler?.finished === true) await storeAssembled();
           return step;
         },
         async return(value?: unknown) {

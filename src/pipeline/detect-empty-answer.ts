@@ -1,6 +1,7 @@
 import { getCodec } from "../protocols/index.js";
 import type { ProtocolId } from "../unified/index.js";
 import type { GatewayResult } from "./gateway-call.js";
+import { provesVisibleText } from "./prove-visible-answer-text.js";
 
 /**
  * An empty answer is at most a few hundred bytes; anything larger has content. Checking the size first keeps the
@@ -51,6 +52,8 @@ export function isEmptyAnswer(result: GatewayResult, protocol: ProtocolId): bool
       break;
     case "bytes": {
       if (result.body.length > largestEmptyAnswerBytes) return false;
+      // The common answer (text, passthrough) is recognised without parsing it; anything else gets the full check.
+      if (typeof result.body === "string" && provesVisibleText(result.body, protocol)) return false;
       const text = typeof result.body === "string" ? result.body : new TextDecoder().decode(result.body);
       try {
         body = JSON.parse(text) as unknown;

@@ -19,6 +19,11 @@ export interface AdapterPlan {
    * when some request adapter may change any body.
    */
   readonly passthroughTriggers: readonly string[] | undefined;
+  /**
+   * Some adapter has a response, stream or stream-data side. Without one, which adapters an attempt engages never
+   * matters (only those sides read it), so it is not asked.
+   */
+  readonly answerSide: boolean;
   /** Some adapter can ask for a retry after an upstream error. */
   readonly recover: boolean;
   /** Streaming requests go upstream without streaming and are re-emitted as streams (`stream-via-nonstream`). */
@@ -26,7 +31,7 @@ export interface AdapterPlan {
 }
 
 /** The plan of a target with no adapters: every check on it is one property read. */
-export const emptyAdapterPlan: AdapterPlan = { adapters: [], request: false, passthroughTriggers: [], recover: false, viaNonStream: false };
+export const emptyAdapterPlan: AdapterPlan = { adapters: [], request: false, passthroughTriggers: [], answerSide: false, recover: false, viaNonStream: false };
 
 /** The adapter plan for a (provider, upstream model). */
 export type AdapterPlanner = (provider: ConfiguredProvider, model: string) => AdapterPlan;
@@ -93,6 +98,7 @@ function planOf(adapters: readonly Adapter[]): AdapterPlan {
     adapters,
     request: requestAdapters.length > 0,
     passthroughTriggers: everyDeclaresTriggers ? requestAdapters.flatMap((adapter) => adapter.passthroughTriggers ?? []) : undefined,
+    answerSide: adapters.some((adapter) => adapter.response !== undefined || adapter.openStream !== undefined || adapter.streamData !== undefined),
     recover: adapters.some((adapter) => adapter.recover !== undefined),
     viaNonStream: adapters.some((adapter) => adapter.streamViaNonStream === true),
   };

@@ -115,24 +115,25 @@ async function runGenerateOnce(
   // A provider (stream setting) or model (`stream-via-nonstream` adapter) with broken streaming gets a
   // non-streaming call, decoded and re-emitted as stream events.
   const viaNonStream = stream && (context.streamSettings?.viaNonStream === true || plan.viaNonStream);
-  const sink: AdapterReportSink = plan.adapters.length === 0 ? idleAdapterSink : { warnings: report.warnings, ...(context.trace === undefined ? {} : { trace: context.trace }) };
+  const sink: AdapterReportSink = plan.adapters.length === 0 ? idleAdapterSink : context.trace === undefined ? { warnings: report.warnings } : { warnings: report.warnings, trace: context.trace };
   // Responses continuation: the body (pass-through or replayed history) and the response id depend on the target.
   const { body, rawBody, responseId } = prepareResponsesAttempt(call, requestBody, target.provider);
 
   if (upstreamProtocol === call.protocol && !viaNonStream) {
     report.passthrough = true;
     // With no adapter that could act on this body (the common case) the body text is never parsed or rebuilt, and
-    // an empty plan's context is never read (every adapter helper returns before it looks).
-    const adapterContext: AdapterContext = plan.adapters.length === 0 ? idleAdapterContext : { protocol: upstreamProtocol, provider: target.provider.id, model: target.upstreamModel, stream, now: context.now };
+    // the context is never read when no adapter runs on the request or the answer (every helper returns before it looks).
+    const adapting = mayAdaptPassthroughText(plan, rawBody);
+    const adapterContext: AdapterContext = adapting || plan.answerSide ? { protocol: upstreamProtocol, provider: target.provider.id, model: target.upstreamModel, stream, now: context.now } : idleAdapterContext;
     // Adapters, then the field cache (DESIGN's order, as on the translated path: provider state written back goes
     // out whatever a configured adapter renames or drops), both on the parsed body the server already has. The
     // client's text goes out (model replaced) when neither changed anything.
-    const adapted = mayAdaptPassthroughText(plan, rawBody) ? adaptPassthroughBody(plan, call, body, target.upstreamModel, adapterContext, sink) : body;
+    const adapted = adapting ? adaptPassthroughBody(plan, call, body, target.upstreamModel, adapterContext, sink) : body;
     const fieldCache = openFieldCacheRun(context, call, body, target, clientCodec);
     const outgoing = fieldCache === undefined ? adapted : await fieldCache.prepareRequest(adapted);
     // An adapted body already carries its model (routed, or set by model-override); otherwise routing sets it.
     const text = adapted === body ? passthroughBodyText(call.protocol, outgoing === body ? rawBody : undefined, outgoing, target.upstreamModel) : JSON.stringify(outgoing);
-    const engaged = plan.adapters.length === 0 ? plan.adapters : engagedAdapters(plan, adapterContext);
+    const engaged = engagedAdapters(plan, adapterContext);
     const input = { provider: target.provider, model: target.upstreamModel, operation: "generate", stream, body: text, clientHeaders: call.headers } as const;
     if (!stream) {
       const response = await sendUpstream(input, context);
