@@ -15,6 +15,8 @@ export interface WindowUsage {
 export interface UsageCounter {
   record(credentialId: string, now: number): Promise<void>;
   read(credentialIds: readonly string[], now: number): Promise<Map<string, WindowUsage>>;
+  /** What `read` answers, synchronously; undefined when the store has no synchronous read (`readNow`). */
+  readNow(credentialIds: readonly string[], now: number): Map<string, WindowUsage> | undefined;
   /** Start the count of `credentialId` over (a cap whose action is a fixed cooldown restarts its count after it). */
   clear(credentialId: string, now: number): Promise<void>;
 }
@@ -57,6 +59,15 @@ export function createUsageCounter(provider: string, window: UsageWindow, store:
     return { count, resetsAt: bucket.endOf(index) };
   };
 
+  /** An in-process store answers at once: no promise per key. */
+  const readAtOnce = (credentialIds: readonly string[], now: number): Map<string, WindowUsage> | undefined => {
+    if (readNow === undefined) return undefined;
+    const index = bucket.indexAt(now);
+    const usage = new Map<string, WindowUsage>();
+    for (const credentialId of credentialIds) usage.set(credentialId, windowUsageOf(readNow(keyOf(credentialId, index)), () => readNow(keyOf(credentialId, index - 1)), index, now));
+    return usage;
+  };
+
   return {
     async record(credentialId, now) {
       const index = bucket.indexAt(now);
@@ -70,14 +81,13 @@ export function createUsageCounter(provider: string, window: UsageWindow, store:
       await Promise.all([store.delete(keyOf(credentialId, index)), store.delete(keyOf(credentialId, index - 1))]);
     },
 
+    readNow: readAtOnce,
+
     async read(credentialIds, now) {
+      const known = readAtOnce(credentialIds, now);
+      if (known !== undefined) return known;
       const index = bucket.indexAt(now);
       const usage = new Map<string, WindowUsage>();
-      if (readNow !== undefined) {
-        // An in-process store answers at once: no promise per key.
-        for (const credentialId of credentialIds) usage.set(credentialId, windowUsageOf(readNow(keyOf(credentialId, index)), () => readNow(keyOf(credentialId, index - 1)), index, now));
-        return usage;
-      }
       await Promise.all(
         credentialIds.map(async (credentialId) => {
           const current = await store.get(keyOf(credentialId, index));

@@ -32,10 +32,15 @@ export type CredentialBlock = { kind: "cooling"; record: CooldownRecord } | { ki
 export interface CooldownLedger {
   /** Cool `target` until `until`, unless it is already cooling longer (cooldowns never shorten). Returns the record in force. */
   extend(target: CooldownTarget, until: number, code: GatewayErrorCode, now: number): Promise<CooldownRecord>;
-  /** Remove the cooldowns of `targets` set before `before` (newer ones are newer evidence and stay). */
-  clearOlderThan(targets: readonly CooldownTarget[], before: number): Promise<void>;
+  /**
+   * Remove the cooldowns of `targets` set before `before` (newer ones are newer evidence and stay). Undefined: an
+   * in-process store showed at once that there was nothing to clear (the common case after a success).
+   */
+  clearOlderThan(targets: readonly CooldownTarget[], before: number): Promise<void> | undefined;
   /** For each credential id, what blocks it for `model` (of quota `group`, when it belongs to one) now. */
-  blocksFor(credentialIds: readonly string[], model: string, group?: string): Promise<Map<string, CredentialBlock>>;
+  blocksFor(credentialIds: readonly string[], model: string, group?: string): Promise<ReadonlyMap<string, CredentialBlock>>;
+  /** What `blocksFor` answers, synchronously; undefined when the store has no synchronous read (`readNow`). */
+  blocksNow(credentialIds: readonly string[], model: string, group?: string): ReadonlyMap<string, CredentialBlock> | undefined;
   disable(credentialId: string, code: GatewayErrorCode, now: number): Promise<void>;
   /** Every active cooldown of the provider. */
   list(): Promise<CooldownRecord[]>;
@@ -92,12 +97,43 @@ export function createCooldownLedger(provider: string, store: StateStore): Coold
     }
     return key;
   };
+  // A success clears a memoised list of targets: their keys, looked up once per list rather than once per target.
+  const keyLists = new WeakMap<readonly CooldownTarget[], readonly string[]>();
+  const keysOf = (targets: readonly CooldownTarget[]): readonly string[] => {
+    let keys = keyLists.get(targets);
+    if (keys === undefined) {
+      keys = targets.map(targetKeyOf);
+      keyLists.set(targets, keys);
+    }
+    return keys;
+  };
   const readNow = store.readNow?.bind(store);
   const readRecord = (value: JsonValue | undefined): CooldownRecord | undefined => {
     // Most keys are absent on the request path: a failed safeParse builds a ZodError, which costs more than the read.
     if (value === undefined) return undefined;
     const parsed = cooldownRecordSchema.safeParse(value);
     return parsed.success ? stripUndefined(parsed.data) : undefined;
+  };
+
+  /** An in-process store answers at once: the same reads as the async path, without a promise (and a turn) per key. */
+  const blocksNow = (credentialIds: readonly string[], model: string, group?: string): ReadonlyMap<string, CredentialBlock> | undefined => {
+    if (readNow === undefined) return undefined;
+    let blocks: Map<string, CredentialBlock> | undefined;
+    const providerWide = readRecord(readNow(providerKey));
+    const modelWide = readRecord(readNow(modelKeyOf("", model)));
+    for (const credentialId of credentialIds) {
+      const block = blockOf(
+        readNow(disabledKeyOf(credentialId, "")),
+        providerWide,
+        modelWide,
+        readRecord(readNow(credentialKeyOf(credentialId, ""))),
+        readRecord(readNow(credentialModelKeyOf(credentialId, model))),
+        group === undefined ? undefined : readRecord(readNow(credentialGroupKeyOf(credentialId, group))),
+      );
+      if (block !== undefined) (blocks ??= new Map()).set(credentialId, block);
+    }
+    // Nothing blocked is the common case: one shared empty map instead of one per request.
+    return blocks ?? noBlocks;
   };
 
   return {
@@ -116,19 +152,18 @@ export function createCooldownLedger(provider: string, store: StateStore): Coold
       throw new GatewayError("internal", `cooldown ${key} kept changing under ${maxCompareAndSetAttempts} attempts`);
     },
 
-    async clearOlderThan(targets, before) {
+    clearOlderThan(targets, before) {
       if (readNow !== undefined) {
         // An in-process store answers at once; a cooldown to clear after a success is rare, so usually nothing is awaited.
-        const stale = targets.flatMap((target) => {
-          const key = targetKeyOf(target);
+        let stale: Array<Promise<boolean>> | undefined;
+        for (const key of keysOf(targets)) {
           const current = readNow(key);
           const existing = readRecord(current);
-          return existing !== undefined && existing.since < before ? [store.compareAndSet(key, current, undefined)] : [];
-        });
-        if (stale.length > 0) await Promise.all(stale);
-        return;
+          if (existing !== undefined && existing.since < before) (stale ??= []).push(store.compareAndSet(key, current, undefined));
+        }
+        return stale === undefined ? undefined : Promise.all(stale).then(ignore);
       }
-      await Promise.all(
+      return Promise.all(
         targets.map(async (target) => {
           const key = targetKeyOf(target);
           const current = await store.get(key);
@@ -136,29 +171,16 @@ export function createCooldownLedger(provider: string, store: StateStore): Coold
           // Compare-and-set: a cooldown extended meanwhile by a newer failure must survive this success.
           if (existing !== undefined && existing.since < before) await store.compareAndSet(key, current, undefined);
         }),
-      );
+      ).then(ignore);
     },
 
+    blocksNow,
+
     blocksFor(credentialIds, model, group) {
-      const blocks = new Map<string, CredentialBlock>();
-      if (readNow !== undefined) {
-        // An in-process store answers at once: the same reads without a promise (and a turn) per key.
-        const providerWide = readRecord(readNow(providerKey));
-        const modelWide = readRecord(readNow(modelKeyOf("", model)));
-        for (const credentialId of credentialIds) {
-          const block = blockOf(
-            readNow(disabledKeyOf(credentialId, "")),
-            providerWide,
-            modelWide,
-            readRecord(readNow(credentialKeyOf(credentialId, ""))),
-            readRecord(readNow(credentialModelKeyOf(credentialId, model))),
-            group === undefined ? undefined : readRecord(readNow(credentialGroupKeyOf(credentialId, group))),
-          );
-          if (block !== undefined) blocks.set(credentialId, block);
-        }
-        return Promise.resolve(blocks);
-      }
+      const known = blocksNow(credentialIds, model, group);
+      if (known !== undefined) return Promise.resolve(known);
       return (async () => {
+        const blocks = new Map<string, CredentialBlock>();
         const [providerWide, modelWide] = await Promise.all([store.get(providerKey).then(readRecord), store.get(modelKeyOf("", model)).then(readRecord)]);
         await Promise.all(
           credentialIds.map(async (credentialId) => {
@@ -198,6 +220,9 @@ export function createCooldownLedger(provider: string, store: StateStore): Coold
     },
   };
 }
+
+const noBlocks: ReadonlyMap<string, CredentialBlock> = new Map();
+const ignore = (): void => undefined;
 
 /** What blocks one credential: its disabled mark, else the longest of the cooldowns that apply to it. */
 function blockOf(disabled: JsonValue | undefined, ...records: Array<CooldownRecord | undefined>): CredentialBlock | undefined {

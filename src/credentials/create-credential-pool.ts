@@ -5,7 +5,7 @@ import { GatewayError } from "../unified/index.js";
 import { computeBackoffDelay } from "./compute-backoff-delay.js";
 import { createCooldownLedger, type CooldownTarget, type CredentialBlock } from "./create-cooldown-ledger.js";
 import { createSessionAffinity } from "./create-session-affinity.js";
-import { createUsageCounter } from "./count-usage-window.js";
+import { createUsageCounter, type WindowUsage } from "./count-usage-window.js";
 import { createProbeTracker } from "./create-probe-tracker.js";
 import { createRecentErrorLog } from "./create-recent-error-log.js";
 import { createCooldownTargets } from "./map-cooldown-targets.js";
@@ -24,7 +24,7 @@ import type {
   ReleaseResult,
   SessionEvidenceKey,
 } from "./credential-pool-settings.js";
-import { selectCredential, type SelectionCandidate } from "./select-credential.js";
+import { selectCredential, type SelectionCandidate, type SelectionInput } from "./select-credential.js";
 import { advanceFairCycle, createFairCycleTracker, heldTiersOf } from "./track-fair-cycle.js";
 
 /** One provider's pool: leases, outcomes, cooldowns and status. */
@@ -95,6 +95,9 @@ export function createCredentialPool(settings: CredentialPoolSettings, store: St
   const windowKind = (settings.window ?? { kind: "rolling", durationMs: 3_600_000 }).kind;
   const mayCap = caps.length > 0 || members.some((member) => member.windowCap !== undefined);
   const noCaps: ReadonlyArray<undefined> = members.map(() => undefined);
+  // Window counts steer only `balanced` between credentials, and feed caps: a lone credential without caps needs none.
+  const readsUsage = mayCap || (strategy === "balanced" && members.length > 1);
+  const tolerance = settings.tolerance ?? 3;
   // Caps count per credential and quota key in their own counter: a fixed-cooldown cap restarts it without touching
   // the counts `balanced` reads.
   const capUsage = caps.length === 0 ? undefined : createUsageCounter(`${provider}#caps`, settings.window ?? { kind: "rolling", durationMs: 3_600_000 }, store);
@@ -105,7 +108,8 @@ export function createCredentialPool(settings: CredentialPoolSettings, store: St
   const buildFailureKey = (target: CooldownTarget): string =>
     `failures:${encodeURIComponent(provider)}:${target.scope}:${encodeURIComponent(target.credentialId ?? "")}:${encodeURIComponent(target.model ?? target.group ?? "")}`;
   const readNow = store.readNow?.bind(store);
-  // Every success clears the failure counts of its (memoised) targets: build each key once per target object.
+  // Every success clears the failure counts of its (memoised) targets: build each key once per target object, and
+  // keep the keys of a whole (memoised) target list together, so a success looks them up once.
   const failureKeys = new WeakMap<CooldownTarget, string>();
   const failureKey = (target: CooldownTarget): string => {
     let key = failureKeys.get(target);
@@ -114,6 +118,15 @@ export function createCredentialPool(settings: CredentialPoolSettings, store: St
       failureKeys.set(target, key);
     }
     return key;
+  };
+  const failureKeyLists = new WeakMap<readonly CooldownTarget[], readonly string[]>();
+  const failureKeysOf = (targets: readonly CooldownTarget[]): readonly string[] => {
+    let keys = failureKeyLists.get(targets);
+    if (keys === undefined) {
+      keys = targets.map(failureKey);
+      failureKeyLists.set(targets, keys);
+    }
+    return keys;
   };
 
   // Rotation state is authoritative in memory (read once, written through) so concurrent acquires never race on it.
@@ -140,20 +153,31 @@ export function createCredentialPool(settings: CredentialPoolSettings, store: St
     return record;
   };
 
-  const release = async (member: PoolMember, model: string, acquiredAt: number, isProbe: boolean, outcome: LeaseOutcome): Promise<ReleaseResult> => {
+  /** After a success: drop the failure counts and older cooldowns of its targets. Undefined: nothing to drop (known at once). */
+  const clearAfterSuccess = (credentialId: string, model: string, acquiredAt: number): Promise<unknown> | undefined => {
+    const targets = targetsOf(credentialId, model);
+    const keys = failureKeysOf(targets);
+    if (readNow === undefined) return Promise.all(keys.map((key) => store.delete(key))).then(() => ledger.clearOlderThan(targets, acquiredAt));
+    // Failure counts and cooldowns are rare: an in-process store says at once which exist, so only those get a write.
+    let deletes: Array<Promise<boolean>> | undefined;
+    for (const key of keys) if (readNow(key) !== undefined) (deletes ??= []).push(store.delete(key));
+    if (deletes === undefined) return ledger.clearOlderThan(targets, acquiredAt);
+    return Promise.all(deletes).then(() => ledger.clearOlderThan(targets, acquiredAt));
+  };
+
+  const release = (member: PoolMember, model: string, acquiredAt: number, isProbe: boolean, outcome: LeaseOutcome): Promise<ReleaseResult> => {
     const credentialId = member.credential.id;
     inFlight.set(credentialId, Math.max(0, (inFlight.get(credentialId) ?? 1) - 1));
     const now = environment.now();
     if (isProbe) probes.finishProbe(probeKeysOf(credentialId, model), outcome.kind === "success");
+    if (outcome.kind !== "success") return releaseUnsuccessful(credentialId, model, isProbe, outcome, now);
+    // A healthy credential's success usually changes nothing in the store: then no await at all.
+    const cleared = clearAfterSuccess(credentialId, model, acquiredAt);
+    return cleared === undefined ? Promise.resolve({}) : cleared.then(() => ({}));
+  };
+
+  const releaseUnsuccessful = async (credentialId: string, model: string, isProbe: boolean, outcome: Exclude<LeaseOutcome, { kind: "success" }>, now: number): Promise<ReleaseResult> => {
     switch (outcome.kind) {
-      case "success": {
-        const targets = targetsOf(credentialId, model);
-        // Failure counts are rare: an in-process store says at once which exist, so only those get a delete.
-        const present = readNow === undefined ? targets : targets.filter((target) => readNow(failureKey(target)) !== undefined);
-        if (present.length > 0) await Promise.all(present.map((target) => store.delete(failureKey(target))));
-        await ledger.clearOlderThan(targets, acquiredAt);
-        return {};
-      }
       case "failure": {
         const target = failureTargetOf(credentialId, model, outcome.scope);
         const warnOnly = outcome.code === "quota_exhausted" && outcome.cooldownMs === undefined && settings.exhaustedWithoutReset?.kind === "warn";
@@ -197,10 +221,14 @@ export function createCredentialPool(settings: CredentialPoolSettings, store: St
       tier: member.tier,
       acquiredAt,
       isProbe,
-      release: async (outcome) => {
-        if (released) return {};
+      release: (outcome) => {
+        if (released) return Promise.resolve({});
         released = true;
-        return release(member, model, acquiredAt, isProbe, outcome);
+        try {
+          return release(member, model, acquiredAt, isProbe, outcome);
+        } catch (error) {
+          return Promise.reject(error);
+        }
       },
     };
   };
@@ -229,7 +257,7 @@ export function createCredentialPool(settings: CredentialPoolSettings, store: St
     model: string,
     group: string | undefined,
     windowUsage: { count: number; resetsAt: number },
-    capCounts: Map<string, { count: number; resetsAt: number }>,
+    capCounts: ReadonlyMap<string, WindowUsage>,
     now: number,
     /** False for status: report caps resting until a reset, but take no action. */
     act = true,
@@ -253,9 +281,9 @@ export function createCredentialPool(settings: CredentialPoolSettings, store: St
     return undefined;
   };
 
-  const readCapCounts = (model: string, group: string | undefined, now: number): Promise<Map<string, { count: number; resetsAt: number }>> => {
+  const readCapCounts = (model: string, group: string | undefined, now: number): Promise<ReadonlyMap<string, WindowUsage>> => {
     const capKeys = capUsage === undefined ? [] : [...new Set(members.flatMap((member) => capsFor(member, model, group).map((entry) => entry.key)))];
-    return capUsage === undefined || capKeys.length === 0 ? Promise.resolve(new Map()) : capUsage.read(capKeys, now);
+    return capUsage === undefined || capKeys.length === 0 ? Promise.resolve(noUsage) : capUsage.read(capKeys, now);
   };
 
   const lookupAffinity = async (sessionKeys: readonly SessionEvidenceKey[], now: number): Promise<string | undefined> => {
@@ -279,14 +307,28 @@ export function createCredentialPool(settings: CredentialPoolSettings, store: St
       // Awaiting a settled promise still costs a turn of the microtask queue on every request.
       if (!isHydrated) await hydrated;
       const now = environment.now();
-      const sessionKeys = givenKeys ?? (sessionKey === undefined ? [] : [sessionKey]);
+      const sessionKeys = givenKeys ?? (sessionKey === undefined ? noSessionKeys : [sessionKey]);
       const group = groupOf(model);
-      const [blocks, windowUsage, capCounts, affinityId] = await Promise.all([
-        ledger.blocksFor(ids, model, group),
-        usage.read(ids, now),
-        readCapCounts(model, group, now),
-        sessionKeys.length === 0 || followSession === false ? Promise.resolve(undefined) : lookupAffinity(sessionKeys, now),
-      ]);
+      const followsAffinity = sessionKeys.length > 0 && followSession !== false;
+      // An in-process store answers the ledger and the window at once; without caps or a binding to look up, nothing
+      // before the decision needs an await.
+      const blocksAtOnce = capUsage === undefined && !followsAffinity ? ledger.blocksNow(ids, model, group) : undefined;
+      const usageAtOnce = blocksAtOnce === undefined ? undefined : readsUsage ? usage.readNow(ids, now) : noUsage;
+      let blocks: ReadonlyMap<string, CredentialBlock>;
+      let windowUsage: ReadonlyMap<string, WindowUsage>;
+      let capCounts: ReadonlyMap<string, WindowUsage> = noUsage;
+      let affinityId: string | undefined;
+      if (blocksAtOnce !== undefined && usageAtOnce !== undefined) {
+        blocks = blocksAtOnce;
+        windowUsage = usageAtOnce;
+      } else {
+        [blocks, windowUsage, capCounts, affinityId] = await Promise.all([
+          ledger.blocksFor(ids, model, group),
+          readsUsage ? usage.read(ids, now) : noUsage,
+          readCapCounts(model, group, now),
+          followsAffinity ? lookupAffinity(sessionKeys, now) : undefined,
+        ]);
+      }
       // Without window caps or usage caps nothing can be capped: skip a promise per credential (and a turn).
       const caps = !mayCap
         ? noCaps
@@ -297,7 +339,7 @@ export function createCredentialPool(settings: CredentialPoolSettings, store: St
         const id = member.credential.id;
         const capped = caps[index];
         const block: CredentialBlock | undefined = capped !== undefined && "cooldown" in capped ? { kind: "cooling", record: capped.cooldown } : blocks.get(id);
-        const probe = probes.stateOf(probeKeysOf(id, model));
+        const probe = probes.size === 0 ? "free" : probes.stateOf(probeKeysOf(id, model));
         const steered = steering.read(id, group ?? model, now)?.steeredUntil !== undefined;
         const state = healthOf(member, block, capped !== undefined && "until" in capped ? capped.until : undefined, probe);
         // A cap hit is running out too: the credential waits for the next fair cycle.
@@ -320,14 +362,14 @@ export function createCredentialPool(settings: CredentialPoolSettings, store: St
         optimalConcurrency: member.optimalConcurrency,
         usage: count,
       }));
-      const selection = selectCredential(candidates, {
-        strategy,
-        tolerance: settings.tolerance ?? 3,
-        random: environment.random,
-        ...(rotation.stickyId === undefined ? {} : { stickyId: rotation.stickyId }),
-        ...(cycle === undefined ? {} : { cycle, heldTiers: heldTiersOf(states, usable, cycle) }),
-        ...(affinityId === undefined ? {} : { affinityId }),
-      });
+      const input: SelectionInput = { strategy, tolerance, random: environment.random };
+      if (rotation.stickyId !== undefined) input.stickyId = rotation.stickyId;
+      if (cycle !== undefined) {
+        input.cycle = cycle;
+        input.heldTiers = heldTiersOf(states, usable, cycle);
+      }
+      if (affinityId !== undefined) input.affinityId = affinityId;
+      const selection = selectCredential(candidates, input);
       const chosenState = usable.find((entry) => entry.member.credential.id === selection.id);
       if (chosenState === undefined) throw new GatewayError("internal", `selection returned unknown credential ${selection.id}`);
       const chosen = chosenState.member;
@@ -341,8 +383,14 @@ export function createCredentialPool(settings: CredentialPoolSettings, store: St
       if (cycles !== undefined && cycle !== undefined && cycleKey !== undefined) advanceFairCycle(cycles, cycleKey, { cycle, selection, tier: chosen.tier, states }, now);
       const boundHealthy = affinityId !== undefined && states.some((entry) => entry.member.credential.id === affinityId && (entry.state.kind === "ready" || entry.state.kind === "busy"));
       const boundId = boundHealthy && affinityId !== undefined ? affinityId : selection.id;
+      const recorded = usage.record(selection.id, now);
+      // Usually the count is the only write: then one await, not an array of them.
+      if (capUsage === undefined && !rotationChanged && sessionKeys.length === 0) {
+        await recorded;
+        return { kind: "lease", lease };
+      }
       await Promise.all([
-        usage.record(selection.id, now),
+        recorded,
         ...capsFor(chosen, model, group).map((entry) => capUsage?.record(entry.key, now)),
         rotationChanged ? store.set(rotationKey, rotation) : undefined,
         // A first turn known only by its content binds in memory: the next turn finds it, a restart need not.
@@ -400,6 +448,9 @@ export function createCredentialPool(settings: CredentialPoolSettings, store: St
 }
 
 type RotationState = z.infer<typeof rotationStateSchema>;
+
+const noSessionKeys: readonly SessionEvidenceKey[] = [];
+const noUsage: ReadonlyMap<string, WindowUsage> = new Map();
 
 /** Ready or merely busy: able to serve, now or soon. */
 function isHealthy(states: ReadonlyArray<{ readonly member: PoolMember; readonly state: CredentialStatus["state"] }>, credentialId: string): boolean {

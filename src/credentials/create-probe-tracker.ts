@@ -10,6 +10,8 @@ import type { StateStore } from "../state/index.js";
 export interface ProbeTracker {
   /** A cooldown was set on `key` (of `credentialId`): the credential must pass a probe once it ends. */
   cooled(key: string, credentialId: string): void;
+  /** Probation marks held; none (the usual case) means every credential is `free`. */
+  readonly size: number;
   /** `free`: no probation; `probe`: the next lease is the probe; `probing`: a probe is in flight, stay away. */
   stateOf(keys: readonly string[]): "free" | "probe" | "probing";
   /** The lease just issued is the probe for these keys. */
@@ -40,6 +42,9 @@ export function createProbeTracker(persistence?: ProbePersistence): ProbeTracker
   const save = (key: string, credentialId: string): void => void persistence?.store.set(prefix + key, credentialId, { ttlMs: persistence.ttlMs }).catch(ignore);
   const drop = (key: string): void => void persistence?.store.delete(prefix + key).catch(ignore);
   return {
+    get size() {
+      return entries.size;
+    },
     cooled(key, credentialId) {
       const existing = entries.get(key);
       entries.set(key, { credentialId, probing: existing?.probing ?? false });

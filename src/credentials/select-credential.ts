@@ -47,8 +47,10 @@ export interface Selection {
  * prefer credentials under their optimal concurrency, then apply the strategy.
  */
 export function selectCredential(candidates: readonly SelectionCandidate[], input: SelectionInput): Selection {
-  const bestTier = Math.min(...candidates.map((candidate) => candidate.tier));
-  const tier = candidates.filter((candidate) => candidate.tier === bestTier).sort((left, right) => left.order - right.order);
+  let bestTier = Number.POSITIVE_INFINITY;
+  for (const candidate of candidates) bestTier = Math.min(bestTier, candidate.tier);
+  const tier = candidates.filter((candidate) => candidate.tier === bestTier);
+  if (tier.length > 1) tier.sort((left, right) => left.order - right.order);
   const first = tier[0];
   if (first === undefined) throw new GatewayError("internal", "selectCredential called without candidates");
   if (input.affinityId !== undefined && tier.some((candidate) => candidate.id === input.affinityId)) {
@@ -93,22 +95,28 @@ export function selectCredential(candidates: readonly SelectionCandidate[], inpu
  * in configuration order on ties (deterministic).
  */
 function pickBalanced(candidates: readonly SelectionCandidate[], tolerance: number, random: () => number): string {
-  const least = Math.min(...candidates.map((candidate) => candidate.usage));
+  // Loops rather than map/filter/reduce: this runs on every request, and the arithmetic (and its order) is the same.
+  let least = Number.POSITIVE_INFINITY;
+  for (const candidate of candidates) least = Math.min(least, candidate.usage);
   if (tolerance <= 0) {
     const leastUsed = candidates.find((candidate) => candidate.usage === least);
     if (leastUsed === undefined) throw new GatewayError("internal", "balanced selection found no least-used candidate");
     return leastUsed.id;
   }
-  const weighted = candidates
-    .map((candidate) => ({ id: candidate.id, weight: tolerance + 1 - (candidate.usage - least) }))
-    .filter((candidate) => candidate.weight > 0);
-  const total = weighted.reduce((sum, candidate) => sum + candidate.weight, 0);
-  let point = random() * total;
-  for (const candidate of weighted) {
-    point -= candidate.weight;
-    if (point < 0) return candidate.id;
+  let total = 0;
+  for (const candidate of candidates) {
+    const weight = tolerance + 1 - (candidate.usage - least);
+    if (weight > 0) total += weight;
   }
-  const last = weighted[weighted.length - 1];
+  let point = random() * total;
+  let last: SelectionCandidate | undefined;
+  for (const candidate of candidates) {
+    const weight = tolerance + 1 - (candidate.usage - least);
+    if (!(weight > 0)) continue;
+    point -= weight;
+    if (point < 0) return candidate.id;
+    last = candidate;
+  }
   if (last === undefined) throw new GatewayError("internal", "balanced selection found no candidate within tolerance");
   return last.id;
 }

@@ -1,4 +1,5 @@
 import type { RateLimitInfo } from "../providers/index.js";
+import { createPairMemo } from "./create-pair-memo.js";
 
 /** Remaining-quota levels at or below which a credential is steered away from until the window resets. */
 export interface SteeringThresholds {
@@ -35,7 +36,8 @@ const maxEntries = 10_000;
  */
 export function createRateLimitSteering(thresholds: SteeringThresholds): RateLimitSteering {
   const entries = new Map<string, SteeringState & { credentialId: string }>();
-  const keyOf = (credentialId: string, quotaKey: string): string => `${credentialId}\u0000${quotaKey}`;
+  // Read for every credential on every acquire: look the key up instead of concatenating it each time.
+  const keyOf = createPairMemo((credentialId, quotaKey) => `${credentialId}\u0000${quotaKey}`);
   return {
     observe(credentialId, quotaKey, info, now) {
       const state: SteeringState & { credentialId: string } = { credentialId };
@@ -64,6 +66,8 @@ export function createRateLimitSteering(thresholds: SteeringThresholds): RateLim
       }
     },
     read(credentialId, quotaKey, now) {
+      // Providers without remaining-quota headers never leave evidence: no key to build then.
+      if (entries.size === 0) return undefined;
       const state = entries.get(keyOf(credentialId, quotaKey));
       if (state === undefined) return undefined;
       if (state.steeredUntil !== undefined && state.steeredUntil <= now) {

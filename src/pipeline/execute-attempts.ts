@@ -1,7 +1,7 @@
 import { setTimeout as sleepFor } from "node:timers/promises";
 import type { Logger } from "pino";
 import type { CredentialLease, CredentialPool, CredentialPools, LeaseOutcome, SessionEvidenceKey } from "../credentials/index.js";
-import type { ConfiguredProvider } from "../providers/index.js";
+import type { ConfiguredProvider, Credential } from "../providers/index.js";
 import { decideFallback, mayFailOver, type FallbackPolicyOptions } from "../routing/index.js";
 import { observeUpstreamResponses, readRateLimit } from "../upstream/index.js";
 import { GatewayError, toGatewayError, type AttemptRecord, type GatewayErrorCode, type ProtocolId } from "../unified/index.js";
@@ -89,7 +89,9 @@ async function* runAttempts(targets: readonly AttemptTarget[], run: AttemptRunne
   let targetFailure: GatewayErrorCode | undefined;
   let emptyRetried = false;
 
-  for (const [targetIndex, target] of targets.entries()) {
+  for (let targetIndex = 0; targetIndex < targets.length; targetIndex++) {
+    const target = targets[targetIndex];
+    if (target === undefined) break;
     // A fallback group's failoverOn/stopOn decide whether the last target's failure may hand over to this one.
     if (targetIndex > 0 && !mayFailOver(targetFailure ?? "no_capacity", options.policy)) break;
     targetFailure = undefined;
@@ -115,7 +117,7 @@ async function* runAttempts(targets: readonly AttemptTarget[], run: AttemptRunne
       const lease = acquired?.lease;
       const credential = lease?.credential ?? target.provider.credentials[0];
       // The provider as this attempt sees it: only the leased credential, which request building then uses.
-      const narrowed: AttemptTarget = { provider: { ...target.provider, credentials: credential === undefined ? [] : [credential] }, upstreamModel: target.upstreamModel };
+      const narrowed: AttemptTarget = { provider: narrowProvider(target.provider, credential), upstreamModel: target.upstreamModel };
       let retriesOnCredential = 0;
 
       for (;;) {
@@ -124,7 +126,7 @@ async function* runAttempts(targets: readonly AttemptTarget[], run: AttemptRunne
         try {
           const result = await (lease === undefined || pool === undefined ? run(narrowed) : runObserved(run, narrowed, pool, lease, options.now));
           if (result.kind === "stream") {
-            const execution: ExecutionResult = { result, attempts, provider: providerId, target, ...(credential === undefined ? {} : { credentialId: credential.id }) };
+            const execution = executionOf(result, attempts, target, credential);
             const fate: StreamFate = yield execution;
             // Thrown here, a failure before the stream committed takes the path of every other attempt failure.
             if (fate.kind === "failed") throw fate.error;
@@ -140,7 +142,7 @@ async function* runAttempts(targets: readonly AttemptTarget[], run: AttemptRunne
             await sleep(delayMs, options.signal);
             continue;
           } else await lease?.release({ kind: "success" });
-          return { result, attempts, provider: providerId, target, ...(credential === undefined ? {} : { credentialId: credential.id }) };
+          return executionOf(result, attempts, target, credential);
         } catch (thrown) {
           const error = options.signal.aborted ? abortReason(options.signal, thrown) : toGatewayError(thrown);
           if (options.signal.aborted) {
@@ -188,13 +190,36 @@ async function* runAttempts(targets: readonly AttemptTarget[], run: AttemptRunne
 }
 
 function served(result: GatewayResult, lease: CredentialLease | undefined, attempts: AttemptRecord[], target: AttemptTarget): Promise<ExecutionResult> {
-  return (lease?.release({ kind: "success" }) ?? Promise.resolve({})).then(() => ({
-    result,
-    attempts,
-    provider: target.provider.id,
-    target,
-    ...(lease === undefined ? {} : { credentialId: lease.credential.id }),
-  }));
+  return (lease?.release({ kind: "success" }) ?? Promise.resolve({})).then(() => executionOf(result, attempts, target, lease?.credential));
+}
+
+/** The result of the attempt that served through `credential` (if any). */
+function executionOf(result: GatewayResult, attempts: AttemptRecord[], target: AttemptTarget, credential: Credential | undefined): ExecutionResult {
+  const execution: ExecutionResult = { result, attempts, provider: target.provider.id, target };
+  if (credential !== undefined) execution.credentialId = credential.id;
+  return execution;
+}
+
+/**
+ * Each provider as an attempt through one of its credentials sees it, built once per (provider, credential): the copy
+ * cost a dozen-field spread per attempt, and a stable object keeps per-provider caches downstream (stream settings) warm.
+ */
+const narrowedProviders = new WeakMap<ConfiguredProvider, WeakMap<Credential, ConfiguredProvider>>();
+
+/** `provider` with only `credential` (none when undefined), which request building then uses. Shared: read only. */
+function narrowProvider(provider: ConfiguredProvider, credential: Credential | undefined): ConfiguredProvider {
+  if (credential === undefined) return { ...provider, credentials: [] };
+  let byCredential = narrowedProviders.get(provider);
+  if (byCredential === undefined) {
+    byCredential = new WeakMap();
+    narrowedProviders.set(provider, byCredential);
+  }
+  let narrowed = byCredential.get(credential);
+  if (narrowed === undefined) {
+    narrowed = { ...provider, credentials: [credential] };
+    byCredential.set(credential, narrowed);
+  }
+  return narrowed;
 }
 
 type Acquired = { kind: "lease"; lease: CredentialLease } | { kind: "exhausted"; exhaustion: TargetExhaustion };
@@ -207,26 +232,21 @@ async function acquireWithinDeadline(
   waitForCooldowns: boolean,
   excludeIds: readonly string[],
 ): Promise<Acquired> {
-  const exhaustion = (reason: TargetExhaustion["reason"], waitMs?: number): Acquired => ({
-    kind: "exhausted",
-    exhaustion: { provider: target.provider.id, model: target.upstreamModel, reason, ...(waitMs === undefined ? {} : { waitMs }) },
-  });
+  const request: Parameters<CredentialPool["acquire"]>[0] = { model: target.upstreamModel };
+  if (options.sessionKeys !== undefined) request.sessionKeys = options.sessionKeys;
+  if (options.followSession === false) request.followSession = false;
+  if (excludeIds.length > 0) request.excludeIds = excludeIds;
   for (;;) {
     throwIfAborted(options.signal);
-    const answer = await pool.acquire({
-      model: target.upstreamModel,
-      ...(options.sessionKeys === undefined ? {} : { sessionKeys: options.sessionKeys }),
-      ...(options.followSession === false ? { followSession: false } : {}),
-      ...(excludeIds.length === 0 ? {} : { excludeIds }),
-    });
+    const answer = await pool.acquire(request);
     switch (answer.kind) {
       case "lease":
         return answer;
       case "unavailable":
-        return exhaustion(answer.reason);
+        return exhaustionOf(target, answer.reason);
       case "wait":
         if (!fitsDeadline(answer.waitMs, options) || (!waitForCooldowns && answer.reason !== "busy")) {
-          return exhaustion(answer.reason, answer.reason === "busy" ? undefined : answer.waitMs);
+          return exhaustionOf(target, answer.reason, answer.reason === "busy" ? undefined : answer.waitMs);
         }
         options.logger?.info({ event: "credential.wait", provider: target.provider.id, reason: answer.reason, waitMs: answer.waitMs }, "waiting for a credential");
         // At least a millisecond: a cooldown ending "now" must not become a busy loop.
@@ -238,6 +258,13 @@ async function acquireWithinDeadline(
       }
     }
   }
+}
+
+/** Why `target` could not be leased, for the summary of a failed request. */
+function exhaustionOf(target: AttemptTarget, reason: TargetExhaustion["reason"], waitMs?: number): Acquired {
+  const exhaustion: TargetExhaustion = { provider: target.provider.id, model: target.upstreamModel, reason };
+  if (waitMs !== undefined) exhaustion.waitMs = waitMs;
+  return { kind: "exhausted", exhaustion };
 }
 
 /** The lease outcome of a stream that was served: success unless an in-band error ended it; after a break, the table's. */

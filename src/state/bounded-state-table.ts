@@ -65,10 +65,10 @@ export class BoundedStateTable {
       throw new GatewayError("internal", `state key ${key} holds a non-number and cannot be incremented`);
     }
     if (entry !== undefined && typeof entry.value === "number") {
-      const next: TableEntry = { value: entry.value + delta };
-      if (entry.expiresAt !== undefined) next.expiresAt = entry.expiresAt;
-      this.#write(key, next);
-      return counterOf(next);
+      // Entries never leave the table except in a synchronous snapshot: counting in place saves an entry per increment.
+      entry.value += delta;
+      this.#write(key, entry);
+      return counterOf(entry);
     }
     // A new window starts here: the previous one (if any) has expired.
     const fresh: TableEntry = { value: delta };
