@@ -2,12 +2,12 @@ import { z } from "zod";
 import type { Credential, RateLimitInfo } from "../providers/index.js";
 import type { StateStore } from "../state/index.js";
 import { GatewayError } from "../unified/index.js";
-import { computeBackoffDelay } from "./compute-backoff-delay.js";
 import { createCooldownLedger, type CooldownTarget, type CredentialBlock } from "./create-cooldown-ledger.js";
 import { createSessionAffinity } from "./create-session-affinity.js";
 import { createUsageCounter, type WindowUsage } from "./count-usage-window.js";
 import { createProbeTracker } from "./create-probe-tracker.js";
 import { createRecentErrorLog } from "./create-recent-error-log.js";
+import { createLeaseIssuer, failureKeyPrefixOf } from "./create-lease-issuer.js";
 import { createCooldownTargets } from "./map-cooldown-targets.js";
 import { createQuotaGroupMatcher } from "./match-quota-group.js";
 import { compileUsageCaps, type UsageCap } from "./resolve-usage-cap.js";
@@ -15,13 +15,10 @@ import { createRateLimitSteering } from "./track-rate-limit-steering.js";
 import type {
   AcquireResult,
   CooldownRecord,
-  CredentialLease,
   CredentialPoolSettings,
   CredentialStatus,
-  LeaseOutcome,
   PoolEnvironment,
   RecentError,
-  ReleaseResult,
   SessionEvidenceKey,
 } from "./credential-pool-settings.js";
 import { selectCredential, type SelectionCandidate, type SelectionInput } from "./select-credential.js";
@@ -56,7 +53,6 @@ interface PoolMember {
 
 // `sequential`'s position. Older state files also hold a round-robin cycle here; parsing drops it.
 const rotationStateSchema = z.object({ stickyId: z.string().optional() });
-const failureHistoryMs = 15 * 60_000;
 
 /**
  * Build the pool of `settings.provider`. In-flight counts live in this process only (a lease dies with its
@@ -105,29 +101,6 @@ export function createCredentialPool(settings: CredentialPoolSettings, store: St
   const cycles = strategy === "fair-cycle" ? createFairCycleTracker(provider, { scope: settings.cycleScope ?? "quota-group", durationMs: settings.cycleDurationMs }, store) : undefined;
   const capKeyOf = (credentialId: string, cap: UsageCap, quotaKey: string): string => `${credentialId}|${cap.models === undefined ? "*" : quotaKey}`;
   const rotationKey = `rotation:${encodeURIComponent(provider)}`;
-  const buildFailureKey = (target: CooldownTarget): string =>
-    `failures:${encodeURIComponent(provider)}:${target.scope}:${encodeURIComponent(target.credentialId ?? "")}:${encodeURIComponent(target.model ?? target.group ?? "")}`;
-  const readNow = store.readNow?.bind(store);
-  // Every success clears the failure counts of its (memoised) targets: build each key once per target object, and
-  // keep the keys of a whole (memoised) target list together, so a success looks them up once.
-  const failureKeys = new WeakMap<CooldownTarget, string>();
-  const failureKey = (target: CooldownTarget): string => {
-    let key = failureKeys.get(target);
-    if (key === undefined) {
-      key = buildFailureKey(target);
-      failureKeys.set(target, key);
-    }
-    return key;
-  };
-  const failureKeyLists = new WeakMap<readonly CooldownTarget[], readonly string[]>();
-  const failureKeysOf = (targets: readonly CooldownTarget[]): readonly string[] => {
-    let keys = failureKeyLists.get(targets);
-    if (keys === undefined) {
-      keys = targets.map(failureKey);
-      failureKeyLists.set(targets, keys);
-    }
-    return keys;
-  };
 
   // Rotation state is authoritative in memory (read once, written through) so concurrent acquires never race on it.
   let rotation: RotationState = {};
@@ -145,93 +118,15 @@ export function createCredentialPool(settings: CredentialPoolSettings, store: St
     isHydrated = true;
   });
 
-  const { targetsOf, failureTargetOf, probeKeysOf, probeKeyOfTarget } = createCooldownTargets(groupOf);
+  const targets = createCooldownTargets(groupOf);
+  const { probeKeysOf, probeKeyOfTarget } = targets;
   const coolDown = async (target: CooldownTarget, durationMs: number, code: CooldownRecord["code"], now: number): Promise<CooldownRecord> => {
     const record = await ledger.extend(target, now + Math.min(Math.max(0, durationMs), maxCooldownMs), code, now);
     const probeKey = probeKeyOfTarget(target);
     if (probeKey !== undefined && target.credentialId !== undefined) probes.cooled(probeKey, target.credentialId);
     return record;
   };
-
-  /** After a success: drop the failure counts and older cooldowns of its targets. Undefined: nothing to drop (known at once). */
-  const clearAfterSuccess = (credentialId: string, model: string, acquiredAt: number): Promise<unknown> | undefined => {
-    const targets = targetsOf(credentialId, model);
-    const keys = failureKeysOf(targets);
-    if (readNow === undefined) return Promise.all(keys.map((key) => store.delete(key))).then(() => ledger.clearOlderThan(targets, acquiredAt));
-    // Failure counts and cooldowns are rare: an in-process store says at once which exist, so only those get a write.
-    let deletes: Array<Promise<boolean>> | undefined;
-    for (const key of keys) if (readNow(key) !== undefined) (deletes ??= []).push(store.delete(key));
-    if (deletes === undefined) return ledger.clearOlderThan(targets, acquiredAt);
-    return Promise.all(deletes).then(() => ledger.clearOlderThan(targets, acquiredAt));
-  };
-
-  const release = (member: PoolMember, model: string, acquiredAt: number, isProbe: boolean, outcome: LeaseOutcome): Promise<ReleaseResult> => {
-    const credentialId = member.credential.id;
-    inFlight.set(credentialId, Math.max(0, (inFlight.get(credentialId) ?? 1) - 1));
-    const now = environment.now();
-    if (isProbe) probes.finishProbe(probeKeysOf(credentialId, model), outcome.kind === "success");
-    if (outcome.kind !== "success") return releaseUnsuccessful(credentialId, model, isProbe, outcome, now);
-    // A healthy credential's success usually changes nothing in the store: then no await at all.
-    const cleared = clearAfterSuccess(credentialId, model, acquiredAt);
-    return cleared === undefined ? Promise.resolve({}) : cleared.then(() => ({}));
-  };
-
-  const releaseUnsuccessful = async (credentialId: string, model: string, isProbe: boolean, outcome: Exclude<LeaseOutcome, { kind: "success" }>, now: number): Promise<ReleaseResult> => {
-    switch (outcome.kind) {
-      case "failure": {
-        const target = failureTargetOf(credentialId, model, outcome.scope);
-        const warnOnly = outcome.code === "quota_exhausted" && outcome.cooldownMs === undefined && settings.exhaustedWithoutReset?.kind === "warn";
-        // fair-cycle: running out, not just any failure, hands the cycle to the next credential.
-        if (!warnOnly && (outcome.code === "rate_limited" || outcome.code === "quota_exhausted")) cycles?.exhaust(cycles.keyOf(model, groupOf(model)), credentialId, now);
-        if (outcome.code === "quota_exhausted" && outcome.cooldownMs === undefined) {
-          const policy = settings.exhaustedWithoutReset ?? { kind: "cooldown" };
-          if (policy.kind === "warn") return { warning: "quota exhausted without a reset time; policy warn: not cooling" };
-          if (policy.kind === "disable") {
-            await ledger.disable(credentialId, outcome.code, now);
-            return { disabled: true };
-          }
-          if (policy.ms !== undefined) return { cooldown: await coolDown(target, policy.ms, outcome.code, now) };
-        }
-        const failures = await store.increment(failureKey(target), 1, { windowMs: failureHistoryMs });
-        const backoffMs = computeBackoffDelay(failures.value, backoff, environment.random);
-        // A failed probe re-cools at least for the next (longer) backoff step, even when the provider named a shorter wait.
-        const duration = isProbe ? Math.max(outcome.cooldownMs ?? 0, backoffMs) : (outcome.cooldownMs ?? backoffMs);
-        return { cooldown: await coolDown(target, duration, outcome.code, now) };
-      }
-      case "disable":
-        await ledger.disable(credentialId, outcome.code, now);
-        return {};
-      case "neutral":
-        return {};
-      default: {
-        const unreachable: never = outcome;
-        throw new GatewayError("internal", `unknown lease outcome ${JSON.stringify(unreachable)}`);
-      }
-    }
-  };
-
-  const issueLease = (member: PoolMember, model: string, acquiredAt: number, isProbe: boolean): CredentialLease => {
-    inFlight.set(member.credential.id, (inFlight.get(member.credential.id) ?? 0) + 1);
-    if (isProbe) probes.startProbe(probeKeysOf(member.credential.id, model));
-    let released = false;
-    return {
-      provider,
-      model,
-      credential: member.credential,
-      tier: member.tier,
-      acquiredAt,
-      isProbe,
-      release: (outcome) => {
-        if (released) return Promise.resolve({});
-        released = true;
-        try {
-          return release(member, model, acquiredAt, isProbe, outcome);
-        } catch (error) {
-          return Promise.reject(error);
-        }
-      },
-    };
-  };
+  const issueLease = createLeaseIssuer({ provider, settings, store, environment, inFlight, probes, cycles, ledger, groupOf, targets, backoff, coolDown });
 
   const healthOf = (member: PoolMember, block: CredentialBlock | undefined, capped: number | undefined, probe: "free" | "probe" | "probing"): CredentialStatus["state"] => {
     if (block?.kind === "disabled") return { kind: "disabled", code: block.code };
@@ -412,7 +307,7 @@ export function createCredentialPool(settings: CredentialPoolSettings, store: St
     async reset(credentialId) {
       // Probation marks of an earlier process must be loaded before they can be forgotten.
       if (!isHydrated) await hydrated;
-      const failures = await store.list(`failures:${encodeURIComponent(provider)}:`);
+      const failures = await store.list(failureKeyPrefixOf(provider));
       const mine = credentialId === undefined ? failures : failures.filter((entry) => entry.key.includes(`:${encodeURIComponent(credentialId)}:`));
       await Promise.all(mine.map((entry) => store.delete(entry.key)));
       probes.forget(credentialId);
