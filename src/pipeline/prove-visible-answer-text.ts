@@ -36,23 +36,21 @@ function provesChatText(text: string): boolean {
   let at = plainMembersUpTo(text, expect(text, 0, "{"), '"choices"', 0x5b);
   at = at !== -1 && text.startsWith(chatPathCompact, at) ? at + chatPathCompact.length : chatPath.reduce((position, literal) => expect(text, position, literal), at);
   at = plainMembersUpTo(text, at, '"content"', quote);
-  return provesTextAt(text, at === -1 ? -1 : at + 1, chatLaterKeys);
+  return provesTextAt(text, at === -1 ? -1 : at + 1, chatLater);
 }
 
 const chatPathCompact = '[{"index":0,"message":{';
 const chatPath = ["[", "{", '"index"', ":", "0", ",", '"message"', ":", "{"];
-const chatLaterKeys = ['"content"', '"choices"', '"message"', '"index"'];
 
 /** Messages: a `text` block becomes a text part. Reads `{…plain members…"content":[{"type":"text","text":"`. */
 function provesMessagesText(text: string): boolean {
   let at = plainMembersUpTo(text, expect(text, 0, "{"), '"content"', 0x5b);
   at = at !== -1 && text.startsWith(messagesPathCompact, at) ? at + messagesPathCompact.length : messagesPath.reduce((position, literal) => expect(text, position, literal), at);
-  return provesTextAt(text, at, messagesLaterKeys);
+  return provesTextAt(text, at, messagesLater);
 }
 
 const messagesPathCompact = '[{"type":"text","text":"';
 const messagesPath = ["[", "{", '"type"', ":", '"text"', ",", '"text"', ":", '"'];
-const messagesLaterKeys = ['"content"', '"type"', '"text"'];
 
 const quote = 0x22;
 const backslash = 0x5c;
@@ -112,11 +110,10 @@ const messagesLater = /\\|"(?:content|type|text)"/g;
  * The text's string opens just before `at`: proven when it starts with a visible character and, after it, nothing
  * a duplicate of which would override what was read occurs, nor any escape (a key spelled `"cont\u0065nt"`).
  */
-function provesTextAt(text: string, at: number, laterKeys: readonly string[]): boolean {
+function provesTextAt(text: string, at: number, later: RegExp): boolean {
   if (at === -1 || !startsVisible(text, at)) return false;
   const end = endOfString(text, at);
   if (end === -1) return false;
-  const later = laterKeys === chatLaterKeys ? chatLater : messagesLater;
   later.lastIndex = end;
   return !later.test(text);
 }

@@ -120,35 +120,17 @@ async function sendInProcess(request: UpstreamRequest, transport: ProviderTransp
   }
   const { status, headers, body: source } = response;
   reportUpstreamResponse(status, headers);
-  let claimed = false;
-  const claim = (): void => {
-    if (claimed) throw alreadyRead(request);
-    claimed = true;
-  };
-  const wrapped: UpstreamResponse = {
-    status,
-    headers,
-    body: {
-      [Symbol.asyncIterator]() {
-        claim();
-        return guardBody(source, transportContext(request, signal))[Symbol.asyncIterator]();
-      },
-    },
+  return claimOnce(status, headers, source, request, signal, {
     async readText() {
-      claim();
       const decoder = new TextDecoder();
       let text = "";
       for await (const chunk of guardBody(source, transportContext(request, signal))) text += decoder.decode(chunk, { stream: true });
       return text + decoder.decode();
     },
     async discard() {
-      if (claimed) return;
-      claimed = true;
       await source[Symbol.asyncIterator]().return?.();
     },
-  };
-  setRequestId(wrapped, headers);
-  return wrapped;
+  });
 }
 
 /**
@@ -161,6 +143,27 @@ function wrapUndiciResponse(response: Dispatcher.ResponseData, request: Upstream
   const headers = flattenHeaders(response.headers);
   // Every response, success or error, before its body: remaining-quota headers steer the next selection.
   reportUpstreamResponse(status, headers);
+  return claimOnce(status, headers, source, request, signal, {
+    readText: () =>
+      source.text().then(undefined, (error: unknown) => {
+        throw mapTransportError(error, transportContext(request, signal));
+      }),
+    // dump() reads a small remainder so the socket can be reused, and destroys the body beyond that.
+    discard: () => source.dump({ limit: 128 * 1024 }).catch(() => undefined),
+  });
+}
+
+/** How a response's body is read whole or dropped; `claimOnce` makes sure only one of them (or iteration) happens. */
+interface BodyReaders {
+  readText(): Promise<string>;
+  discard(): Promise<unknown>;
+}
+
+/**
+ * The response both transports answer with: the body can be iterated (through `guardBody`), read as text or
+ * discarded, once; a second read is an internal error, a discard after a read does nothing.
+ */
+function claimOnce(status: number, headers: Readonly<Record<string, string>>, source: AsyncIterable<Uint8Array>, request: UpstreamRequest, signal: AbortSignal | undefined, readers: BodyReaders): UpstreamResponse {
   let claimed = false;
   const claim = (): void => {
     if (claimed) throw alreadyRead(request);
@@ -181,15 +184,12 @@ function wrapUndiciResponse(response: Dispatcher.ResponseData, request: Upstream
       } catch (error) {
         return Promise.reject(error as Error);
       }
-      return source.text().then(undefined, (error: unknown) => {
-        throw mapTransportError(error, transportContext(request, signal));
-      });
+      return readers.readText();
     },
     async discard() {
       if (claimed) return;
       claimed = true;
-      // dump() reads a small remainder so the socket can be reused, and destroys the body beyond that.
-      await source.dump({ limit: 128 * 1024 }).catch(() => undefined);
+      await readers.discard();
     },
   };
   setRequestId(wrapped, headers);
