@@ -6,6 +6,7 @@ import type { Gateway, GatewayCall } from "../pipeline/index.js";
 import { createResponsesService, type ResponsesService, type ResponsesServiceOptions } from "../responses/index.js";
 import { createProxyKeySet, readClientKey } from "./check-proxy-key.js";
 import { encodeModelList, encodeSingleModel } from "./encode-model-list.js";
+import { deferRequestLogger } from "./defer-request-logger.js";
 import { matchRoute, type RouteMatch } from "./match-route.js";
 import { exceedsJsonDepth } from "./measure-json-depth.js";
 import { handleResponsesStoreRoute } from "./responses-routes.js";
@@ -61,11 +62,13 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     ...(typeof options.logger === "object" ? { loggerInstance: options.logger as FastifyBaseLogger } : { logger: options.logger ?? false }),
     // One `request.completed` line per request comes from the pipeline; Fastify's own per-request lines would double it.
     logController: new LogController({ disableRequestLogging: true }),
+    // Without a logger Fastify already skips the child; with one, it is made only when something logs through it.
+    ...(options.logger === undefined || options.logger === false ? {} : { childLoggerFactory: deferRequestLogger }),
   });
 
   // Keep the text as received: the passthrough path sends it upstream without re-serializing.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser("*", { parseAs: "string" }, (_request, body, done) => {
+  const parseBody = (_request: FastifyRequest, body: string | Buffer, done: (error: Error | null, body?: RawBody) => void): void => {
     const text = typeof body === "string" ? body : body.toString("utf8");
     if (text.length === 0) return done(null, { text, parsed: undefined } satisfies RawBody);
     if (exceedsJsonDepth(text, jsonDepthLimit)) {
@@ -76,7 +79,11 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     } catch (error) {
       done(new GatewayError("invalid_request", `body is not valid JSON: ${(error as Error).message}`), undefined);
     }
-  });
+  };
+  // The same parser under JSON's own name: Fastify remembers the parser of a content type it found by name, while a
+  // type only the catch-all takes is parsed (and looked up) again on every request.
+  app.addContentTypeParser("application/json", { parseAs: "string" }, parseBody);
+  app.addContentTypeParser("*", { parseAs: "string" }, parseBody);
 
   app.setErrorHandler((error, request, reply) => {
     const route = routeOf(request);

@@ -24,6 +24,18 @@ const geminiOperation: Record<string, { operation: GatewayOperation; stream: boo
   embedContent: { operation: "embed", stream: false },
 };
 
+/*
+ * The fixed answers, made once: every request of a route gets the same object (nothing writes to a match).
+ */
+const hello: RouteMatch = { kind: "hello" };
+const health: RouteMatch = { kind: "health" };
+const credentialStatus: RouteMatch = { kind: "credential-status" };
+const chatCompletions: RouteMatch = { kind: "call", protocol: "openai-chat", operation: "generate" };
+const embeddings: RouteMatch = { kind: "call", protocol: "openai-chat", operation: "embed" };
+const responses: RouteMatch = { kind: "call", protocol: "openai-responses", operation: "generate" };
+const countTokens: RouteMatch = { kind: "call", protocol: "anthropic-messages", operation: "count-tokens" };
+const messages: RouteMatch = { kind: "call", protocol: "anthropic-messages", operation: "generate" };
+
 /**
  * Routes by path suffix so that any prefix works (`/v1/messages?beta=true`, `/anthropic/v1/messages`,
  * `/v1beta/models/x:generateContent`): clients and SDKs disagree on prefixes, never on suffixes.
@@ -32,18 +44,18 @@ const geminiOperation: Record<string, { operation: GatewayOperation; stream: boo
 export function matchRoute(method: string, rawPath: string, headers: Record<string, string | string[] | undefined>): RouteMatch | undefined {
   const path = stripTrailingSlash(rawPath);
   if (method === "HEAD" || method === "GET") {
-    if (path === "" || path === "/api/hello") return { kind: "hello" };
-    if (path === "/health" || path.endsWith("/health")) return { kind: "health" };
-    if (path === "/v1/status") return { kind: "credential-status" };
+    if (path === "" || path === "/api/hello") return hello;
+    if (path === "/health" || path.endsWith("/health")) return health;
+    if (path === "/v1/status") return credentialStatus;
   }
   const stored = matchResponsesStore(method, path);
   if (stored !== undefined) return stored;
   if (method === "POST") {
-    if (path.endsWith("/chat/completions")) return { kind: "call", protocol: "openai-chat", operation: "generate" };
-    if (path.endsWith("/embeddings")) return { kind: "call", protocol: "openai-chat", operation: "embed" };
-    if (path.endsWith("/responses")) return { kind: "call", protocol: "openai-responses", operation: "generate" };
-    if (path.endsWith("/messages/count_tokens")) return { kind: "call", protocol: "anthropic-messages", operation: "count-tokens" };
-    if (path.endsWith("/messages")) return { kind: "call", protocol: "anthropic-messages", operation: "generate" };
+    if (path.endsWith("/chat/completions")) return chatCompletions;
+    if (path.endsWith("/embeddings")) return embeddings;
+    if (path.endsWith("/responses")) return responses;
+    if (path.endsWith("/messages/count_tokens")) return countTokens;
+    if (path.endsWith("/messages")) return messages;
     const gemini = geminiCall.exec(path);
     if (gemini !== null) {
       const action = geminiOperation[gemini[2] ?? ""];
