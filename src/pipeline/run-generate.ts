@@ -1,6 +1,6 @@
 import { getCodec } from "../protocols/index.js";
 import type { ConfiguredProvider } from "../providers/index.js";
-import { startStreamSupervisor, type StreamMetrics, type StreamSettings, type StreamSupervisor, type StreamTimeouts } from "../streaming/index.js";
+import { startStreamSupervisor, type StreamMetrics, type StreamSettings, type StreamSupervisor, type StreamTimeouts, type SupervisorClock } from "../streaming/index.js";
 import type { AdapterContext } from "../adapters/index.js";
 import { GatewayError, type ProtocolCodec, type UnifiedRequest, type UnifiedWarning, type Usage } from "../unified/index.js";
 import {
@@ -321,15 +321,22 @@ function traceEvents(observer: StreamObserver, trace: TraceRecorder | undefined)
 const setTimer = (callback: () => void, ms: number): unknown => setTimeout(callback, ms);
 const clearTimer = (handle: unknown): void => clearTimeout(handle as NodeJS.Timeout);
 
+/** The supervisor's clock over a context's `now`, made once per `now` (an engine has one) rather than per attempt. */
+const clocks = new WeakMap<() => number, SupervisorClock>();
+function clockOf(now: () => number): SupervisorClock {
+  let clock = clocks.get(now);
+  if (clock === undefined) {
+    clock = { now, setTimeout: setTimer, clearTimeout: clearTimer };
+    clocks.set(now, clock);
+  }
+  return clock;
+}
+
 /** One supervisor per upstream attempt, started before the request is sent so TTFB covers the header wait too. */
 function superviseAttempt(target: GenerateTarget, context: GenerateContext, report: GenerateReport): { supervisor: StreamSupervisor; progress: StreamProgress } {
-  const supervisor = startStreamSupervisor({
-    ...context.streamTimeouts,
-    signal: context.signal,
-    startedAt: context.startedAt,
-    provider: target.provider.id,
-    clock: { now: context.now, setTimeout: setTimer, clearTimeout: clearTimer },
-  });
+  const { ttfbMs, stallMs, heartbeatMs } = context.streamTimeouts;
+  // One literal with the deadlines only (the timeouts object may be the provider's whole stream settings).
+  const supervisor = startStreamSupervisor({ ttfbMs, stallMs, heartbeatMs, signal: context.signal, startedAt: context.startedAt, provider: target.provider.id, clock: clockOf(context.now) });
   const progress: StreamProgress = { sent: false, ...context.streamProgress };
   report.stream = { metrics: supervisor.metrics, progress };
   return { supervisor, progress };
@@ -341,7 +348,7 @@ function superviseAttempt(target: GenerateTarget, context: GenerateContext, repo
  */
 async function sendSupervised(input: Parameters<typeof sendUpstream>[0], context: GenerateContext, supervisor: StreamSupervisor) {
   try {
-    return await sendUpstream(input, { ...context, signal: supervisor.signal, bodyTimeoutMs: 0 });
+    return await sendUpstream(input, { upstream: context.upstream, signal: supervisor.signal, now: context.now, bodyTimeoutMs: 0, trace: context.trace });
   } catch (error) {
     supervisor.release();
     throw error;

@@ -35,10 +35,7 @@ export async function sendUpstream(input: UpstreamRequestInput, context: Upstrea
   if (sent !== undefined) trace.record("provider-request", sent, describeRoute(input, request));
   let response: UpstreamResponse;
   try {
-    response = await context.upstream.send(request, {
-      signal: context.signal,
-      ...(context.bodyTimeoutMs === undefined ? {} : { bodyTimeoutMs: context.bodyTimeoutMs }),
-    });
+    response = await context.upstream.send(request, context.bodyTimeoutMs === undefined ? { signal: context.signal } : { signal: context.signal, bodyTimeoutMs: context.bodyTimeoutMs });
   } catch (error) {
     if (sent !== undefined || trace.dumpsFailures === true) traceFailure(trace, input, request, sent ?? describeRequest(request), undefined, error);
     throw error;
