@@ -1,6 +1,6 @@
 import { setTimeout as sleepFor } from "node:timers/promises";
 import type { Logger } from "pino";
-import type { CredentialLease, CredentialPool, CredentialPools, LeaseOutcome, SessionEvidenceKey } from "../credentials/index.js";
+import type { AcquireResult, CredentialLease, CredentialPool, CredentialPools, LeaseOutcome, SessionEvidenceKey } from "../credentials/index.js";
 import type { ConfiguredProvider, Credential } from "../providers/index.js";
 import { decideFallback, mayFailOver, type FallbackPolicyOptions } from "../routing/index.js";
 import { observeUpstreamResponses, readRateLimit } from "../upstream/index.js";
@@ -109,7 +109,13 @@ async function* runAttempts(targets: readonly AttemptTarget[], run: AttemptRunne
     targetLoop: while (attemptsOnTarget < maxAttempts) {
       throwIfAborted(options.signal);
       // A cooling target is worth waiting for only when it is the last one; otherwise the next target serves now.
-      const acquired = pool === undefined ? undefined : await acquireWithinDeadline(pool, target, options, targetIndex === targets.length - 1, excluded);
+      // The first answer is awaited here: a lease (the usual answer) then costs no further async layer.
+      let acquired: Acquired | undefined;
+      if (pool !== undefined) {
+        const request = acquireRequestOf(target, options, excluded);
+        const answer = await pool.acquire(request);
+        acquired = answer.kind === "lease" ? answer : await acquireWithinDeadline(pool, target, options, targetIndex === targets.length - 1, request, answer);
+      }
       if (acquired !== undefined && acquired.kind === "exhausted") {
         exhausted.push(acquired.exhaustion);
         break;
@@ -224,21 +230,31 @@ function narrowProvider(provider: ConfiguredProvider, credential: Credential | u
 
 type Acquired = { kind: "lease"; lease: CredentialLease } | { kind: "exhausted"; exhaustion: TargetExhaustion };
 
-/** A lease, waiting (cooldowns only when `waitForCooldowns`, busy slots always) only while the wait ends before the deadline. */
+type AcquireRequest = Parameters<CredentialPool["acquire"]>[0];
+
+/** What the pool is asked for an attempt on `target`, leaving out the credentials this request already failed on. */
+function acquireRequestOf(target: AttemptTarget, options: ExecuteAttemptsOptions, excludeIds: readonly string[]): AcquireRequest {
+  const request: AcquireRequest = { model: target.upstreamModel };
+  if (options.sessionKeys !== undefined) request.sessionKeys = options.sessionKeys;
+  if (options.followSession === false) request.followSession = false;
+  if (excludeIds.length > 0) request.excludeIds = excludeIds;
+  return request;
+}
+
+/**
+ * A lease after the pool's `first` answer was not one, waiting (cooldowns only when `waitForCooldowns`, busy slots
+ * always) only while the wait ends before the deadline.
+ */
 async function acquireWithinDeadline(
   pool: CredentialPool,
   target: AttemptTarget,
   options: ExecuteAttemptsOptions,
   waitForCooldowns: boolean,
-  excludeIds: readonly string[],
+  request: AcquireRequest,
+  first: AcquireResult,
 ): Promise<Acquired> {
-  const request: Parameters<CredentialPool["acquire"]>[0] = { model: target.upstreamModel };
-  if (options.sessionKeys !== undefined) request.sessionKeys = options.sessionKeys;
-  if (options.followSession === false) request.followSession = false;
-  if (excludeIds.length > 0) request.excludeIds = excludeIds;
+  let answer = first;
   for (;;) {
-    throwIfAborted(options.signal);
-    const answer = await pool.acquire(request);
     switch (answer.kind) {
       case "lease":
         return answer;
@@ -251,6 +267,8 @@ async function acquireWithinDeadline(
         options.logger?.info({ event: "credential.wait", provider: target.provider.id, reason: answer.reason, waitMs: answer.waitMs }, "waiting for a credential");
         // At least a millisecond: a cooldown ending "now" must not become a busy loop.
         await sleep(Math.max(1, answer.waitMs), options.signal);
+        throwIfAborted(options.signal);
+        answer = await pool.acquire(request);
         break;
       default: {
         const unreachable: never = answer;

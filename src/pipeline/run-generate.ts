@@ -76,7 +76,7 @@ const idleAdapterContext: AdapterContext = Object.freeze({ protocol: "openai-cha
  * provider's response body and the unified stream events; one of them may ask for one retry of the attempt after
  * an upstream error (tool-emulation, when a model rejects native tools).
  */
-export async function runGenerate(
+export function runGenerate(
   call: GatewayCall,
   requestBody: Record<string, unknown>,
   target: GenerateTarget,
@@ -84,8 +84,27 @@ export async function runGenerate(
   report: GenerateReport,
   observer: StreamObserver = {},
 ): Promise<GatewayResult> {
-  const plan = context.adapters?.(target.provider, target.upstreamModel) ?? emptyAdapterPlan;
+  let plan: AdapterPlan;
+  try {
+    plan = context.adapters?.(target.provider, target.upstreamModel) ?? emptyAdapterPlan;
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  // Not async itself: without a recovering adapter (the usual case) the attempt's own promise is returned, not wrapped.
   if (!plan.recover) return runGenerateOnce(call, requestBody, target, context, report, observer, plan);
+  return runGenerateRecovering(call, requestBody, target, context, report, observer, plan);
+}
+
+/** `runGenerate` with an adapter that may ask for one retry of the attempt after an upstream error. */
+async function runGenerateRecovering(
+  call: GatewayCall,
+  requestBody: Record<string, unknown>,
+  target: GenerateTarget,
+  context: GenerateContext,
+  report: GenerateReport,
+  observer: StreamObserver,
+  plan: AdapterPlan,
+): Promise<GatewayResult> {
   const warningsBefore = report.warnings.length;
   try {
     return await runGenerateOnce(call, requestBody, target, context, report, observer, plan);
