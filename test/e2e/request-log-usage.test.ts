@@ -42,6 +42,8 @@ async function send(client: ProtocolId, provider: ProtocolId): Promise<Record<st
   const model = mockTargets[provider].model;
   const response = await app.inject({ method: "POST", url: route.path(model, false), headers: { ...route.keyHeader(testProxyKey), "content-type": "application/json" }, payload: route.body(model, false) });
   expect(response.statusCode).toBe(200);
+  // A non-streamed answer's line is written in the check phase after the answer went out.
+  await new Promise((resolve) => setImmediate(resolve));
   expect(completed).toHaveLength(1);
   return completed[0] ?? {};
 }
