@@ -64,8 +64,9 @@ function lastUpstream(gateway: ConfiguredGateway): { json: unknown; stream: bool
   return { json: request?.json, stream: request?.route.stream ?? false };
 }
 
-/** The `translation.warning` log lines of one code, as `path: message`. */
-function loggedWarnings(gateway: ConfiguredGateway, code: string): string[] {
+/** The `translation.warning` log lines of one code, as `path: message` (a JSON answer's lines follow it by one check phase). */
+async function loggedWarnings(gateway: ConfiguredGateway, code: string): Promise<string[]> {
+  await new Promise((resolve) => setImmediate(resolve));
   return gateway.logs
     .map((line) => JSON.parse(line) as { event?: string; code?: string; path?: string; message?: string })
     .filter((line) => line.event === "translation.warning" && line.code === code)
@@ -122,12 +123,12 @@ describe("built-in adapters configured in switchyard.json (OpenAI Chat target)",
       ],
       reasoning: { max_tokens: 2048 },
     });
-    expect(loggedWarnings(gateway, "param-dropped").sort()).toEqual([
+    expect((await loggedWarnings(gateway, "param-dropped")).sort()).toEqual([
       "max_completion_tokens: max_completion_tokens dropped: not in the target's allow list",
       "metadata: metadata dropped: not in the target's allow list",
       "temperature: temperature dropped: not in the target's allow list",
     ]);
-    expect(loggedWarnings(gateway, "reasoning-effort-mapped")).toHaveLength(1);
+    expect(await loggedWarnings(gateway, "reasoning-effort-mapped")).toHaveLength(1);
   });
 
   it("serves a streaming client of the models a rule names with a non-streaming upstream call (stream-via-nonstream)", async () => {
@@ -208,6 +209,6 @@ describe("cache-control configured in switchyard.json (Anthropic target)", () =>
     const received = lastUpstream(gateway).json as { system?: unknown; response_format?: unknown };
     expect(received.response_format).toBeUndefined();
     expect(JSON.stringify(received.system)).toContain("Respond with one valid JSON object and nothing else");
-    expect(loggedWarnings(gateway, "json-mode-emulated")).toHaveLength(1);
+    expect(await loggedWarnings(gateway, "json-mode-emulated")).toHaveLength(1);
   });
 });

@@ -77,7 +77,7 @@ async function answerOf(response: Response): Promise<string | undefined> {
 
 const modelsAsked = (gateway: FallbackGateway): Array<string | undefined> => gateway.mock.generateRequests().map((request) => request.route.model);
 
-/** Waits for the log line a stream writes when it ends. */
+/** Waits for the log line: a stream writes it when it ends, a non-streamed request in the check phase after its answer. */
 async function lastCompleted(gateway: FallbackGateway): Promise<Record<string, unknown> | undefined> {
   for (let tries = 0; tries < 50 && gateway.completed.length === 0; tries++) await new Promise((resolve) => setTimeout(resolve, 10));
   return gateway.completed.at(-1);
@@ -113,7 +113,7 @@ describe("fallback groups against the mock upstream", () => {
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error: { code?: string; type?: string } }).error).toBeDefined();
     expect(modelsAsked(gateway)).toEqual(["gpt-mock-large"]);
-    expect(gateway.completed.at(-1)).toMatchObject({ group: "coding", provider: "openai", status: 400, error: "invalid_request" });
+    expect(await lastCompleted(gateway)).toMatchObject({ group: "coding", provider: "openai", status: 400, error: "invalid_request" });
   });
 
   it("a group with stopOn rate_limited answers the 429; without it the 429 falls back", async () => {
