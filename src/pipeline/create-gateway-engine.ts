@@ -120,7 +120,7 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
     let streamErrorCode: GatewayError["code"] | undefined;
     // Session evidence only steers a choice between credentials: with one key per target there is none to make, and
     // hashing the first user turn (and binding it) would be paid on every request for nothing.
-    const session = options.pools !== undefined && targets.some((target) => target.provider.credentials.length > 1) ? readSessionEvidence(call.headers, body, call.protocol, call.responses?.servedBy) : noSessionEvidence;
+    const session = options.pools !== undefined && offersCredentialChoice(targets) ? readSessionEvidence(call.headers, body, call.protocol, call.responses?.servedBy) : noSessionEvidence;
     const generate = call.operation === "generate";
     // A prefill (the conversation ends with an assistant turn) may legitimately be continued with nothing.
     const prefill = generate && endsWithAssistantTurn(body, call.protocol);
@@ -329,6 +329,12 @@ export function createGatewayEngine(options: GatewayEngineOptions): Gateway {
       await options.trace?.flush();
     },
   };
+}
+
+/** Whether a target has more than one credential, a choice session evidence could steer (a loop: no closure per request). */
+function offersCredentialChoice(targets: readonly AttemptTarget[]): boolean {
+  for (const target of targets) if (target.provider.credentials.length > 1) return true;
+  return false;
 }
 
 /** What a request without a choice between credentials carries: nothing to follow or bind. */
