@@ -98,6 +98,41 @@ describe("createUpstreamClient", () => {
     expect((await iterator.next()).done).toBe(true);
   });
 
+  it("closes the upstream socket at once when the body's reader returns early, even with a read pending", async () => {
+    let serverSawClose: () => void = () => undefined;
+    const closed = new Promise<void>((resolve) => (serverSawClose = resolve));
+    const { url } = await startServer((_incoming, response) => {
+      response.writeHead(200, { "content-type": "text/event-stream" });
+      response.write("data: one\n\n");
+      response.on("close", () => serverSawClose());
+    });
+    const response = await client().send(request(url));
+    const iterator = response.body[Symbol.asyncIterator]();
+    expect(new TextDecoder().decode((await iterator.next()).value)).toBe("data: one\n\n");
+    const pending = iterator.next();
+    expect(await iterator.return?.()).toEqual({ done: true, value: undefined });
+    expect(await pending).toEqual({ done: true, value: undefined });
+    await closed;
+    expect((await iterator.next()).done).toBe(true);
+  });
+
+  it("reuses the socket after a streamed body was read to its end", async () => {
+    const { url, server } = await startServer((_incoming, response) => {
+      response.writeHead(200, { "content-type": "text/event-stream" });
+      response.write("data: one\n\n", () => setTimeout(() => response.end("data: two\n\n"), 5));
+    });
+    let connections = 0;
+    server.on("connection", () => (connections += 1));
+    const upstream = client();
+    for (let index = 0; index < 2; index += 1) {
+      let text = "";
+      for await (const chunk of (await upstream.send(request(url))).body) text += new TextDecoder().decode(chunk);
+      expect(text).toBe("data: one\n\ndata: two\n\n");
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(connections).toBe(1);
+  });
+
   it("reuses keep-alive sockets per origin", async () => {
     const { url, server } = await startServer((_incoming, response) => response.end("ok"));
     let connections = 0;

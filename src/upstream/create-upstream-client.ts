@@ -1,6 +1,7 @@
 import { Agent, errors as undiciErrors, type Dispatcher } from "undici";
 import type { ProviderTransport, TransportResponse, UpstreamRequest } from "../providers/index.js";
 import { GatewayError } from "../unified/index.js";
+import { iterateReadableBody } from "./iterate-readable-body.js";
 import { mapTransportError, type TransportErrorContext } from "./map-transport-error.js";
 import { reportUpstreamResponse } from "./observe-upstream-responses.js";
 
@@ -120,7 +121,8 @@ async function sendInProcess(request: UpstreamRequest, transport: ProviderTransp
   }
   const { status, headers, body: source } = response;
   reportUpstreamResponse(status, headers);
-  return claimOnce(status, headers, source, request, signal, {
+  return claimOnce(status, headers, request, {
+    iterate: () => guardBody(source, transportContext(request, signal))[Symbol.asyncIterator](),
     async readText() {
       const decoder = new TextDecoder();
       let text = "";
@@ -136,14 +138,16 @@ async function sendInProcess(request: UpstreamRequest, transport: ProviderTransp
 /**
  * An undici response in the client's shape. `readText` is undici's own `body.text()`, which collects the chunks as
  * they are pushed and decodes once (UTF-8, BOM skipped, as TextDecoder does), without an async iterator over the
- * stream; iterating goes through `guardBody`, built only then.
+ * stream; iterating reads the body with `iterateReadableBody` (a plain iterator, cheaper than Node's async
+ * generator over a Readable), built only then.
  */
 function wrapUndiciResponse(response: Dispatcher.ResponseData, request: UpstreamRequest, signal: AbortSignal | undefined): UpstreamResponse {
   const { statusCode: status, body: source } = response;
   const headers = flattenHeaders(response.headers);
   // Every response, success or error, before its body: remaining-quota headers steer the next selection.
   reportUpstreamResponse(status, headers);
-  return claimOnce(status, headers, source, request, signal, {
+  return claimOnce(status, headers, request, {
+    iterate: () => iterateReadableBody(source, (error) => mapTransportError(error, transportContext(request, signal))),
     readText: () =>
       source.text().then(undefined, (error: unknown) => {
         throw mapTransportError(error, transportContext(request, signal));
@@ -153,17 +157,19 @@ function wrapUndiciResponse(response: Dispatcher.ResponseData, request: Upstream
   });
 }
 
-/** How a response's body is read whole or dropped; `claimOnce` makes sure only one of them (or iteration) happens. */
+/** How a response's body is iterated, read whole or dropped; `claimOnce` makes sure only one of them happens. */
 interface BodyReaders {
+  /** The body's chunks; failures while reading are GatewayErrors, and returning early closes the request. */
+  iterate(): AsyncIterator<Uint8Array>;
   readText(): Promise<string>;
   discard(): Promise<unknown>;
 }
 
 /**
- * The response both transports answer with: the body can be iterated (through `guardBody`), read as text or
- * discarded, once; a second read is an internal error, a discard after a read does nothing.
+ * The response both transports answer with: the body can be iterated, read as text or discarded, once; a second
+ * read is an internal error, a discard after a read does nothing.
  */
-function claimOnce(status: number, headers: Readonly<Record<string, string>>, source: AsyncIterable<Uint8Array>, request: UpstreamRequest, signal: AbortSignal | undefined, readers: BodyReaders): UpstreamResponse {
+function claimOnce(status: number, headers: Readonly<Record<string, string>>, request: UpstreamRequest, readers: BodyReaders): UpstreamResponse {
   let claimed = false;
   const claim = (): void => {
     if (claimed) throw alreadyRead(request);
@@ -175,7 +181,7 @@ function claimOnce(status: number, headers: Readonly<Record<string, string>>, so
     body: {
       [Symbol.asyncIterator]() {
         claim();
-        return guardBody(source, transportContext(request, signal))[Symbol.asyncIterator]();
+        return readers.iterate();
       },
     },
     readText() {
@@ -206,7 +212,7 @@ function setRequestId(response: UpstreamResponse, headers: Readonly<Record<strin
 }
 
 /**
- * Passes chunks through and turns any failure while reading (reset, body timeout, abort) into a GatewayError.
+ * An in-process transport's chunks, passed through with any failure while reading turned into a GatewayError.
  * Returning early (the consumer broke out) closes the source: for undici that destroys the request and its socket.
  * A plain iterator rather than an async generator: it only maps rejections, and a generator layer would add its
  * own promise turns to every chunk of every stream.
