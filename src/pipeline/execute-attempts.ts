@@ -70,7 +70,8 @@ export async function executeAttempts(targets: readonly AttemptTarget[], run: At
   const loop = runAttempts(targets, run, options);
   const step = await loop.next();
   if (step.done === true) return step.value;
-  return continueStreamAttempts(step.value, loop, {
+  // Awaited rather than returned: resolving this function's promise with another promise costs two more turns.
+  return await continueStreamAttempts(step.value, loop, {
     protocol: options.protocol,
     ...(options.streamProgress === undefined ? {} : { streamProgress: options.streamProgress }),
     ...(options.onStreamContinued === undefined ? {} : { onContinued: options.onStreamContinued }),

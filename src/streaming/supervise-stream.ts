@@ -105,8 +105,10 @@ export function startStreamSupervisor(options: StreamSupervisorOptions): StreamS
       ...(options.provider === undefined ? {} : { provider: options.provider }),
     });
 
+  /** Set once a stream is supervised: the header timer then serves as its TTFB deadline timer (see `start`). */
+  let onSupervisedDeadline: (() => void) | undefined;
   // Until the body is supervised, the TTFB deadline aborts the header wait.
-  let headerTimer: unknown = clock.setTimeout(() => controller.abort(ttfbError()), Math.max(0, startedAt + options.ttfbMs - clock.now()));
+  let headerTimer: unknown = clock.setTimeout(() => (onSupervisedDeadline === undefined ? controller.abort(ttfbError()) : onSupervisedDeadline()), Math.max(0, startedAt + options.ttfbMs - clock.now()));
   if (options.signal.aborted) onClientAbort();
   else options.signal.addEventListener("abort", onClientAbort, { once: true });
 
@@ -260,7 +262,12 @@ export function startStreamSupervisor(options: StreamSupervisorOptions): StreamS
     };
     const start = (): AsyncIterator<T> => {
       started = true;
-      if (headerTimer !== undefined) clock.clearTimeout(headerTimer);
+      // The header timer is due at the TTFB deadline, the body's first deadline too: it becomes the deadline timer
+      // (one timer fewer per stream), only no longer aborting when no wait is in progress.
+      if (headerTimer !== undefined) {
+        deadlineTimer = headerTimer;
+        onSupervisedDeadline = onDeadline;
+      }
       headerTimer = undefined;
       controller.signal.addEventListener("abort", onAbort, { once: true });
       return source[Symbol.asyncIterator]();
