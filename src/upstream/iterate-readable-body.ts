@@ -59,7 +59,10 @@ export function iterateReadableBody(body: Readable, mapError: (error: unknown) =
     wait = undefined;
     current.resolve(result);
   };
-  body.on("readable", wake);
+  // `readable` only once a read has to wait: a listener attached while data is buffered schedules a `readable` event
+  // nobody needs (a burst's body is usually all there at the first read). `error` from the start, so a failure
+  // before the first read is never an unhandled event.
+  let listening = false;
   body.on("end", wake);
   body.on("error", wake);
   body.on("close", wake);
@@ -79,6 +82,10 @@ export function iterateReadableBody(body: Readable, mapError: (error: unknown) =
       wait = new Promise<IteratorResult<Uint8Array>>((resolve, reject) => {
         waiting = { resolve, reject };
       });
+      if (!listening) {
+        listening = true;
+        body.on("readable", wake);
+      }
       return wait;
     },
     return(value?: unknown) {
