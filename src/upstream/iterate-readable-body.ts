@@ -11,8 +11,8 @@ import type { Readable } from "node:stream";
  * As with Node's iterator: chunks as read (what is buffered comes out as one), a failure of the body is thrown (mapped
  * by `mapError`), and returning early destroys the body, which makes undici abort the request and close its socket.
  * Unlike it, `return` does not queue behind a pending read: it destroys the body at once and the pending read
- * answers done. Listeners are attached when the iterator is made, so a body failing before its first read is caught
- * here, never an unhandled `error` event.
+ * answers done. The `end`, `error` and `close` listeners are attached when the iterator is made, so a body failing
+ * before its first read is caught here, never an unhandled `error` event; `readable` once a read has to wait.
  */
 export function iterateReadableBody(body: Readable, mapError: (error: unknown) => unknown): AsyncIterator<Uint8Array> {
   /** Finished, failed or returned: later reads answer done. */
