@@ -35,6 +35,18 @@ async function startServer(handler: Handler): Promise<{ url: string; server: Ser
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
+/** A server that answers with `contentType` and `firstWrite`, then holds the response open; `closed` settles when it closes. */
+async function startHeldServer(contentType: string, firstWrite: string): Promise<{ url: string; closed: Promise<void> }> {
+  let serverSawClose: () => void = () => undefined;
+  const closed = new Promise<void>((resolve) => (serverSawClose = resolve));
+  const { url } = await startServer((_incoming, response) => {
+    response.writeHead(200, { "content-type": contentType });
+    response.write(firstWrite);
+    response.on("close", () => serverSawClose());
+  });
+  return { url, closed };
+}
+
 function client(options: Parameters<typeof createUpstreamClient>[0] = {}): UpstreamClient {
   const created = createUpstreamClient(options);
   clients.push(created);
@@ -99,13 +111,7 @@ describe("createUpstreamClient", () => {
   });
 
   it("closes the upstream socket at once when the body's reader returns early, even with a read pending", async () => {
-    let serverSawClose: () => void = () => undefined;
-    const closed = new Promise<void>((resolve) => (serverSawClose = resolve));
-    const { url } = await startServer((_incoming, response) => {
-      response.writeHead(200, { "content-type": "text/event-stream" });
-      response.write("data: one\n\n");
-      response.on("close", () => serverSawClose());
-    });
+    const { url, closed } = await startHeldServer("text/event-stream", "data: one\n\n");
     const response = await client().send(request(url));
     const iterator = response.body[Symbol.asyncIterator]();
     expect(new TextDecoder().decode((await iterator.next()).value)).toBe("data: one\n\n");
@@ -147,13 +153,7 @@ describe("createUpstreamClient", () => {
   });
 
   it("aborts on the signal: the upstream socket closes and reading fails with client_closed", async () => {
-    let serverSawClose: () => void = () => undefined;
-    const closed = new Promise<void>((resolve) => (serverSawClose = resolve));
-    const { url } = await startServer((_incoming, response) => {
-      response.writeHead(200, { "content-type": "text/event-stream" });
-      response.write("data: one\n\n");
-      response.on("close", () => serverSawClose());
-    });
+    const { url, closed } = await startHeldServer("text/event-stream", "data: one\n\n");
     const controller = new AbortController();
     const response = await client().send(request(url), { signal: controller.signal });
     const iterator = response.body[Symbol.asyncIterator]();
@@ -204,13 +204,7 @@ describe("createUpstreamClient", () => {
   });
 
   it("aborts while reading a body text: the socket closes and readText fails with client_closed", async () => {
-    let serverSawClose: () => void = () => undefined;
-    const closed = new Promise<void>((resolve) => (serverSawClose = resolve));
-    const { url } = await startServer((_incoming, response) => {
-      response.writeHead(200, { "content-type": "application/json" });
-      response.write('{"partial":');
-      response.on("close", () => serverSawClose());
-    });
+    const { url, closed } = await startHeldServer("application/json", '{"partial":');
     const controller = new AbortController();
     const response = await client().send(request(url), { signal: controller.signal });
     const reading = rejection(response.readText());
