@@ -25,16 +25,17 @@ const geminiOperation: Record<string, { operation: GatewayOperation; stream: boo
 };
 
 /*
- * The fixed answers, made once: every request of a route gets the same object (nothing writes to a match).
+ * The fixed answers, made once: every request of a route gets the same object, frozen so that no caller can change
+ * what later requests get.
  */
-const hello: RouteMatch = { kind: "hello" };
-const health: RouteMatch = { kind: "health" };
-const credentialStatus: RouteMatch = { kind: "credential-status" };
-const chatCompletions: RouteMatch = { kind: "call", protocol: "openai-chat", operation: "generate" };
-const embeddings: RouteMatch = { kind: "call", protocol: "openai-chat", operation: "embed" };
-const responses: RouteMatch = { kind: "call", protocol: "openai-responses", operation: "generate" };
-const countTokens: RouteMatch = { kind: "call", protocol: "anthropic-messages", operation: "count-tokens" };
-const messages: RouteMatch = { kind: "call", protocol: "anthropic-messages", operation: "generate" };
+const hello: RouteMatch = Object.freeze({ kind: "hello" });
+const health: RouteMatch = Object.freeze({ kind: "health" });
+const credentialStatus: RouteMatch = Object.freeze({ kind: "credential-status" });
+const chatCompletions: RouteMatch = Object.freeze({ kind: "call", protocol: "openai-chat", operation: "generate" });
+const embeddings: RouteMatch = Object.freeze({ kind: "call", protocol: "openai-chat", operation: "embed" });
+const responses: RouteMatch = Object.freeze({ kind: "call", protocol: "openai-responses", operation: "generate" });
+const countTokens: RouteMatch = Object.freeze({ kind: "call", protocol: "anthropic-messages", operation: "count-tokens" });
+const messages: RouteMatch = Object.freeze({ kind: "call", protocol: "anthropic-messages", operation: "generate" });
 
 /**
  * Routes by path suffix so that any prefix works (`/v1/messages?beta=true`, `/anthropic/v1/messages`,
