@@ -10,7 +10,7 @@ import {
   type UnifiedWarning,
   type Usage,
 } from "../../unified/index.js";
-import { serializeSseFrame, type WireObject } from "../common/index.js";
+import { serializeSseFrame, trackWithoutOutput, type OutputSwitch, type WireObject } from "../common/index.js";
 import { convertUsageToAnthropicMessages } from "./convert-anthropic-messages-usage.js";
 import { encodeAnthropicMessagesToolCallId } from "./encode-anthropic-messages-content.js";
 import { anthropicMessagesClientModel, isForeignReasoningOrigin } from "./encode-anthropic-messages-response.js";
@@ -68,18 +68,18 @@ export function createAnthropicMessagesStreamEncoder(options: EncodeResponseOpti
   let terminated = false;
   let latestUsage: Usage | undefined;
   /** Set while `track` runs: the state moves, no frame is built or serialized. */
-  let muted = false;
+  const outputSwitch: OutputSwitch = { muted: false };
 
   function frame(event: string, data: unknown): string {
-    return muted ? "" : serializeSseFrame(data, event);
+    return outputSwitch.muted ? "" : serializeSseFrame(data, event);
   }
 
   function delta(index: number, payload: WireObject): string {
-    return muted ? "" : frame("content_block_delta", { type: "content_block_delta", index, delta: payload });
+    return outputSwitch.muted ? "" : frame("content_block_delta", { type: "content_block_delta", index, delta: payload });
   }
 
   function stop(index: number): string {
-    return muted ? "" : frame("content_block_stop", { type: "content_block_stop", index });
+    return outputSwitch.muted ? "" : frame("content_block_stop", { type: "content_block_stop", index });
   }
 
   function errorFrame(error: SerializedGatewayError): string {
@@ -328,14 +328,7 @@ export function createAnthropicMessagesStreamEncoder(options: EncodeResponseOpti
   return {
     warnings,
     push,
-    track(event: StreamEvent): void {
-      muted = true;
-      try {
-        push(event);
-      } finally {
-        muted = false;
-      }
-    },
+    track: (event: StreamEvent): void => trackWithoutOutput(outputSwitch, push, event),
     end(): string {
       if (terminated) return "";
       terminated = true;

@@ -3,3 +3,4 @@ export * from "./serialize-sse-frame.js";
 export * from "./parse-wire-json.js";
 export * from "./map-openai-error-code.js";
 export * from "./read-trailing-json-member.js";
+export * from "./track-without-output.js";

@@ -8,7 +8,7 @@ import {
   type ToolCallKind,
   type UnifiedWarning,
 } from "../../unified/index.js";
-import { serializeSseFrame, type WireObject } from "../common/index.js";
+import { serializeSseFrame, trackWithoutOutput, type OutputSwitch, type WireObject } from "../common/index.js";
 import { encodeGeminiUsage } from "./convert-gemini-usage.js";
 import { encodeGeminiArguments } from "./encode-gemini-parts.js";
 import { mapGatewayCodeToGeminiStatus } from "./map-gemini-error-status.js";
@@ -42,10 +42,10 @@ export function createGeminiStreamEncoder(options?: EncodeResponseOptions): Stre
   let usageMetadata: GeminiWireUsage | undefined;
   let createTime: string | undefined;
   /** Set while `track` runs: the state moves, no frame is built or serialized. */
-  let muted = false;
+  const outputSwitch: OutputSwitch = { muted: false };
 
   const frame = (parts: GeminiWirePart[], finishReason?: string): string => {
-    if (muted) return "";
+    if (outputSwitch.muted) return "";
     const candidate: WireObject = { content: { parts, role: "model" } };
     if (finishReason !== undefined) candidate["finishReason"] = finishReason;
     candidate["index"] = 0;
@@ -175,14 +175,7 @@ export function createGeminiStreamEncoder(options?: EncodeResponseOptions): Stre
   return {
     warnings,
     push,
-    track(event: StreamEvent): void {
-      muted = true;
-      try {
-        push(event);
-      } finally {
-        muted = false;
-      }
-    },
+    track: (event: StreamEvent): void => trackWithoutOutput(outputSwitch, push, event),
     end(): string {
       if (terminated) return "";
       terminated = true;

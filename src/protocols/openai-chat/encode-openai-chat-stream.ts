@@ -9,7 +9,7 @@ import {
   type UnifiedWarning,
   type Usage,
 } from "../../unified/index.js";
-import { serializeSseFrame } from "../common/index.js";
+import { serializeSseFrame, trackWithoutOutput, type OutputSwitch } from "../common/index.js";
 import { convertUnifiedUsageToOpenAiChat } from "./convert-openai-chat-usage.js";
 import { encodeOpenAiChatErrorObject } from "./encode-openai-chat-error.js";
 import { encryptedDetailFormat, formatForOrigin } from "./encode-openai-chat-reasoning-details.js";
@@ -56,10 +56,10 @@ export function createOpenAiChatStreamEncoder(options: EncodeResponseOptions = {
   let nextToolIndex = 0;
   let usage: Usage | undefined;
   /** Set while `track` runs: the state moves, no frame is built or serialized. */
-  let muted = false;
+  const outputSwitch: OutputSwitch = { muted: false };
 
   function chunk(delta: ChatWireObject, finishReason: string | null = null): string {
-    if (muted) return "";
+    if (outputSwitch.muted) return "";
     const frame: ChatWireObject = { ...head, choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }] };
     // With include_usage OpenAI gives every chunk `usage: null` and the totals on a last chunk of their own.
     if (includeUsage) frame["usage"] = null;
@@ -169,7 +169,7 @@ export function createOpenAiChatStreamEncoder(options: EncodeResponseOptions = {
         for (const call of toolCalls.values()) out += endToolCall(call);
         out += chunk({}, mapUnifiedFinishReasonToOpenAiChat(event.finishReason));
         const finalUsage = event.usage ?? usage;
-        if (includeUsage && finalUsage !== undefined && !muted) out += serializeSseFrame({ ...head, choices: [], usage: convertUnifiedUsageToOpenAiChat(finalUsage) });
+        if (includeUsage && finalUsage !== undefined && !outputSwitch.muted) out += serializeSseFrame({ ...head, choices: [], usage: convertUnifiedUsageToOpenAiChat(finalUsage) });
         terminated = true;
         return out + done;
       }
@@ -193,14 +193,7 @@ export function createOpenAiChatStreamEncoder(options: EncodeResponseOptions = {
   return {
     warnings,
     push,
-    track(event: StreamEvent): void {
-      muted = true;
-      try {
-        push(event);
-      } finally {
-        muted = false;
-      }
-    },
+    track: (event: StreamEvent): void => trackWithoutOutput(outputSwitch, push, event),
     end(): string {
       if (terminated) return "";
       terminated = true;

@@ -8,7 +8,7 @@ import {
   type Usage,
   type UnifiedWarning,
 } from "../../unified/index.js";
-import type { WireObject } from "../common/index.js";
+import { trackWithoutOutput, type OutputSwitch, type WireObject } from "../common/index.js";
 import { spreadWireFields } from "./convert-openai-responses-extensions.js";
 import { encodeResponsesUsage } from "./convert-openai-responses-usage.js";
 import { createItemEncodingContext, wantsReasoningSummaries } from "./encode-openai-responses-items.js";
@@ -48,8 +48,8 @@ export function createOpenAiResponsesStreamEncoder(options: EncodeResponseOption
   let blocks: ResponsesBlockWriter | undefined;
 
   /** Set while `track` runs: the state moves (sequence numbers included), no frame is serialized. */
-  let muted = false;
-  const frame = createResponsesFrameWriter(() => muted);
+  const outputSwitch: OutputSwitch = { muted: false };
+  const frame = createResponsesFrameWriter(() => outputSwitch.muted);
 
   const responseObject = (status: string): WireObject => {
     const response: WireObject = { ...echo };
@@ -135,14 +135,7 @@ export function createOpenAiResponsesStreamEncoder(options: EncodeResponseOption
   return {
     warnings,
     push,
-    track(event: StreamEvent): void {
-      muted = true;
-      try {
-        push(event);
-      } finally {
-        muted = false;
-      }
-    },
+    track: (event: StreamEvent): void => trackWithoutOutput(outputSwitch, push, event),
     end(): string {
       if (terminated) return "";
       const text = started ? "" : begin({ type: "start" });
