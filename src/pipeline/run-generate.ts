@@ -92,31 +92,22 @@ export function runGenerate(
   }
   // Not async itself: without a recovering adapter (the usual case) the attempt's own promise is returned, not wrapped.
   if (!plan.recover) return runGenerateOnce(call, requestBody, target, context, report, observer, plan);
-  return runGenerateRecovering(call, requestBody, target, context, report, observer, plan);
-}
-
-/** `runGenerate` with an adapter that may ask for one retry of the attempt after an upstream error. */
-async function runGenerateRecovering(
-  call: GatewayCall,
-  requestBody: Record<string, unknown>,
-  target: GenerateTarget,
-  context: GenerateContext,
-  report: GenerateReport,
-  observer: StreamObserver,
-  plan: AdapterPlan,
-): Promise<GatewayResult> {
-  const warningsBefore = report.warnings.length;
-  try {
-    return await runGenerateOnce(call, requestBody, target, context, report, observer, plan);
-  } catch (error) {
-    const stream = call.stream ?? requestBody["stream"] === true;
-    const adapterContext = { protocol: target.provider.protocol, provider: target.provider.id, model: target.upstreamModel, stream, now: context.now };
-    if (context.signal.aborted || !adaptersWantRetry(plan, error, adapterContext)) throw error;
-    context.trace?.record("adapter-pass", { retry: "requested by an adapter after the upstream error" }, { side: "recover" });
-    // The retry decodes and adapts again; the failed try's warnings would otherwise be reported twice.
-    report.warnings.length = warningsBefore;
-    return runGenerateOnce(call, requestBody, target, context, report, observer, plan);
-  }
+  // An adapter of the chain may ask for one retry of the attempt after an upstream error.
+  const once = (): Promise<GatewayResult> => runGenerateOnce(call, requestBody, target, context, report, observer, plan);
+  return (async () => {
+    const warningsBefore = report.warnings.length;
+    try {
+      return await once();
+    } catch (error) {
+      const stream = call.stream ?? requestBody["stream"] === true;
+      const adapterContext = { protocol: target.provider.protocol, provider: target.provider.id, model: target.upstreamModel, stream, now: context.now };
+      if (context.signal.aborted || !adaptersWantRetry(plan, error, adapterContext)) throw error;
+      context.trace?.record("adapter-pass", { retry: "requested by an adapter after the upstream error" }, { side: "recover" });
+      // The retry decodes and adapts again; the failed try's warnings would otherwise be reported twice.
+      report.warnings.length = warningsBefore;
+      return once();
+    }
+  })();
 }
 
 async function runGenerateOnce(
