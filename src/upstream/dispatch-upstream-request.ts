@@ -258,7 +258,10 @@ class UpstreamExchange implements Dispatcher.DispatchHandler, DispatchedBody {
   #takeText(): string {
     const chunks = this.#queue;
     this.#queue = [];
-    return new TextDecoder().decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+    const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+    // Buffer's own UTF-8 decoding (no decoder object per body), with the byte-order mark skipped as TextDecoder does;
+    // malformed bytes become U+FFFD with both.
+    return bytes.toString("utf8", bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0);
   }
 }
 
