@@ -140,10 +140,9 @@ export function openFieldCacheRun(
         [Symbol.asyncIterator]() {
           return this;
         },
-        async next() {
-          const step = await iterator.next();
-          if (assembler?.finished === true) await storeAssembled();
-          return step;
+        // The source's promise with one reaction, not an async function's own promise around an await.
+        next() {
+          return iterator.next().then((step) => (assembler?.finished === true && !stored ? storeAssembled().then(() => step) : step));
         },
         async return(value?: unknown) {
           await iterator.return?.();

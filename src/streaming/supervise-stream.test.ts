@@ -146,6 +146,36 @@ describe("startStreamSupervisor with fake timers", () => {
     expect(supervisor.signal.aborted).toBe(false);
     expect(upstream.returned()).toBe(false);
   });
+
+  it("arms no timer for a chunk that is already in, and both for one still to come", async () => {
+    const upstream = controlledSource();
+    let armed = 0;
+    const clock = {
+      now: () => Date.now(),
+      setTimeout: (callback: () => void, ms: number) => {
+        armed += 1;
+        return setTimeout(callback, ms);
+      },
+      clearTimeout: (handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+    };
+    const supervisor = startStreamSupervisor({ ...settings, signal: new AbortController().signal, clock });
+    // The header timer, which becomes the TTFB deadline of the body.
+    expect(armed).toBe(1);
+    upstream.push("a");
+    const stream = supervisor.supervise(upstream.source);
+    expect(await stream.next()).toEqual({ done: false, value: "a" });
+    expect(armed).toBe(1);
+    const second = stream.next();
+    await Promise.resolve();
+    // The stall deadline and the heartbeat.
+    expect(armed).toBe(3);
+    expect(vi.getTimerCount()).toBe(2);
+    upstream.push("b");
+    expect(await second).toEqual({ done: false, value: "b" });
+    upstream.end();
+    expect(await stream.next()).toEqual({ done: true, value: undefined });
+    expect(vi.getTimerCount()).toBe(0);
+  });
 });
 
 describe("startStreamSupervisor with real timers", () => {

@@ -195,11 +195,7 @@ export function startStreamSupervisor(options: StreamSupervisorOptions): StreamS
         if (controller.signal.aborted) return reject(fail(controller.signal.reason));
         const current = { since: 0, resolve: (wake: Wake<T>) => resolve(onWake(wake)), reject: (error: unknown) => reject(fail(error)) };
         waiting = current;
-        if (deadlineTimer === undefined) armDeadline();
-        if (options.heartbeatMs > 0) {
-          current.since = clock.now();
-          if (heartbeatTimer === undefined) armHeartbeat(options.heartbeatMs);
-        }
+        if (options.heartbeatMs > 0) current.since = clock.now();
         read.then(
           (result) => {
             if (waiting !== current) return; // settled already (heartbeat or abort); the next wait takes this read
@@ -212,6 +208,13 @@ export function startStreamSupervisor(options: StreamSupervisorOptions): StreamS
             current.reject(error);
           },
         );
+        // The timers are armed only if the read is still pending once its own reaction (queued first) has run: a chunk
+        // already in (a burst, or the first chunk with the headers) then costs no timer armed and cleared again.
+        queueMicrotask(() => {
+          if (waiting !== current) return;
+          if (deadlineTimer === undefined) armDeadline();
+          if (options.heartbeatMs > 0 && heartbeatTimer === undefined) armHeartbeat(Math.max(0, options.heartbeatMs - (clock.now() - current.since)));
+        });
       });
     };
 
