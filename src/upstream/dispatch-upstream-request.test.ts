@@ -57,12 +57,18 @@ const mapError = (error: unknown): Error => new Error(`mapped: ${(error as Error
 const identity = (response: DispatchedResponse): DispatchedResponse => response;
 const text = (chunk: IteratorResult<Uint8Array>): string => (chunk.done === true ? "<done>" : Buffer.from(chunk.value).toString());
 
+/** A request dispatched to a scripted upstream that has answered with `status` and headers; the body is still to come. */
+function answered(status = 200) {
+  const upstream = scriptedDispatcher();
+  const answer = dispatchUpstreamRequest(upstream.dispatcher, options, undefined, mapError, identity);
+  upstream.start();
+  upstream.headers(status);
+  return { upstream, answer };
+}
+
 describe("dispatchUpstreamRequest", () => {
   it("answers at the headers (1xx skipped), gives queued chunks at once, waits for more, and ends", async () => {
-    const upstream = scriptedDispatcher();
-    const answer = dispatchUpstreamRequest(upstream.dispatcher, options, undefined, mapError, identity);
-    upstream.start();
-    upstream.headers(103);
+    const { upstream, answer } = answered(103);
     upstream.headers(200);
     upstream.data("one ");
     upstream.data("two ");
@@ -82,10 +88,7 @@ describe("dispatchUpstreamRequest", () => {
   });
 
   it("pauses undici above 64 KiB unread and resumes once the reader caught up", async () => {
-    const upstream = scriptedDispatcher();
-    const answer = dispatchUpstreamRequest(upstream.dispatcher, options, undefined, mapError, identity);
-    upstream.start();
-    upstream.headers();
+    const { upstream, answer } = answered();
     upstream.data(40 * 1024);
     expect(upstream.state.paused).toBe(false);
     upstream.data(40 * 1024);
@@ -105,30 +108,21 @@ describe("dispatchUpstreamRequest", () => {
   });
 
   it("throws a failure after the headers once, to a pending read or the next one, then answers done", async () => {
-    const upstream = scriptedDispatcher();
-    const answer = dispatchUpstreamRequest(upstream.dispatcher, options, undefined, mapError, identity);
-    upstream.start();
-    upstream.headers();
+    const { upstream, answer } = answered();
     const body = (await answer).body.iterate();
     const pending = body.next();
     upstream.fail(new Error("other side closed"));
     await expect(pending).rejects.toThrow("mapped: other side closed");
     expect(text(await body.next())).toBe("<done>");
 
-    const second = scriptedDispatcher();
-    const secondAnswer = dispatchUpstreamRequest(second.dispatcher, options, undefined, mapError, identity);
-    second.start();
-    second.headers();
+    const { upstream: second, answer: secondAnswer } = answered();
     second.data("kept?");
     second.fail(new Error("reset"));
     await expect((await secondAnswer).body.iterate().next()).rejects.toThrow("mapped: reset");
   });
 
   it("aborts the request when the reader returns early, answering a pending read with done", async () => {
-    const upstream = scriptedDispatcher();
-    const answer = dispatchUpstreamRequest(upstream.dispatcher, options, undefined, mapError, identity);
-    upstream.start();
-    upstream.headers();
+    const { upstream, answer } = answered();
     const body = (await answer).body.iterate();
     const pending = body.next();
     expect(await body.return?.()).toEqual({ done: true, value: undefined });
@@ -154,10 +148,7 @@ describe("dispatchUpstreamRequest", () => {
   });
 
   it("reads the whole text, a byte-order mark and a character split across chunks included", async () => {
-    const upstream = scriptedDispatcher();
-    const answer = dispatchUpstreamRequest(upstream.dispatcher, options, undefined, mapError, identity);
-    upstream.start();
-    upstream.headers();
+    const { upstream, answer } = answered();
     const euro = Buffer.from("\uFEFFprice: €5");
     // "€" is three bytes: the first chunk ends inside it.
     const split = euro.length - 2;
@@ -170,10 +161,7 @@ describe("dispatchUpstreamRequest", () => {
   });
 
   it("dumps a small remainder to its end and aborts a large one", async () => {
-    const small = scriptedDispatcher();
-    const smallAnswer = dispatchUpstreamRequest(small.dispatcher, options, undefined, mapError, identity);
-    small.start();
-    small.headers(500);
+    const { upstream: small, answer: smallAnswer } = answered(500);
     small.data(100);
     const dumped = (await smallAnswer).body.dump(1024);
     small.data(100);
@@ -181,10 +169,7 @@ describe("dispatchUpstreamRequest", () => {
     await dumped;
     expect(small.state.aborted).toBeNull();
 
-    const large = scriptedDispatcher();
-    const largeAnswer = dispatchUpstreamRequest(large.dispatcher, options, undefined, mapError, identity);
-    large.start();
-    large.headers(500);
+    const { upstream: large, answer: largeAnswer } = answered(500);
     const largeDump = (await largeAnswer).body.dump(1024);
     large.data(2048);
     await largeDump;
