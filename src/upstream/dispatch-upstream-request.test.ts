@@ -68,6 +68,7 @@ function answered(status = 200) {
 
 describe("dispatchUpstreamRequest", () => {
   it("answers at the headers (1xx skipped), gives queued chunks at once, waits for more, and ends", async () => {
+    // An informational 103 first: the answer waits for the final status.
     const { upstream, answer } = answered(103);
     upstream.headers(200);
     upstream.data("one ");
