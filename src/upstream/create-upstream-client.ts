@@ -1,7 +1,7 @@
 import { Agent, errors as undiciErrors, type Dispatcher } from "undici";
 import type { ProviderTransport, TransportResponse, UpstreamRequest } from "../providers/index.js";
 import { GatewayError } from "../unified/index.js";
-import { dispatchUpstreamRequest, type DispatchedResponse } from "./dispatch-upstream-request.js";
+import { iterateReadableBody } from "./iterate-readable-body.js";
 import { mapTransportError, type TransportErrorContext } from "./map-transport-error.js";
 import { reportUpstreamResponse } from "./observe-upstream-responses.js";
 
@@ -55,8 +55,7 @@ export interface UpstreamClient {
 }
 
 /**
- * Creates the upstream client: one undici Agent, which keeps one keep-alive pool per origin, sent to through
- * `dispatchUpstreamRequest`. Requests with a
+ * Creates the upstream client: one undici Agent, which keeps one keep-alive pool per origin. Requests with a
  * `transport` (the demo provider) are answered in process with the same response shape, so callers never branch.
  */
 export function createUpstreamClient(options: UpstreamClientOptions = {}): UpstreamClient {
@@ -75,29 +74,35 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
   const dispatcher: Dispatcher = options.dispatcher ?? (ownAgent as Agent);
 
   return {
-    // Not async: the answer's promise is resolved by the exchange itself when the headers arrive, where an async frame
-    // would add promise turns between the upstream's headers and the pipeline (on a cold core each costs microseconds).
+    // Not async: the response's promise is undici's own with one `then`, where an async frame would add promise turns
+    // between the upstream's headers and the pipeline (on a cold core each of them costs microseconds).
     send(request, sendOptions = {}) {
       const { signal } = sendOptions;
       if (request.transport !== undefined) return sendInProcess(request, request.transport, signal);
-      const mapError = (error: unknown): GatewayError => mapTransportError(error, transportContext(request, signal));
+      let response: Promise<Dispatcher.ResponseData>;
       try {
-        // Origin and path, as undici's top-level `request(url)` would derive them, without parsing the same URL text
-        // again on every call. `null` is undici's "none" for a body.
+        // The dispatcher's own `request` with origin and path, as undici's top-level `request(url)` would call it,
+        // without parsing the same URL text again on every call. `null` is undici's "none" for body and signal.
         const { origin, path } = locateUrl(request.url);
-        const options: Dispatcher.DispatchOptions = {
+        response = dispatcher.request({
           origin,
           path,
           method: request.method,
           headers: request.headers,
           body: request.body ?? null,
+          signal: signal ?? null,
           headersTimeout: sendOptions.headersTimeoutMs ?? headersTimeout,
           bodyTimeout: sendOptions.bodyTimeoutMs ?? bodyTimeout,
-        };
-        return dispatchUpstreamRequest(dispatcher, options, signal, mapError, (response) => wrapDispatchedResponse(response, request));
+        });
       } catch (error) {
-        return Promise.reject(mapError(error));
+        return Promise.reject(mapTransportError(error, transportContext(request, signal)));
       }
+      return response.then(
+        (data) => wrapUndiciResponse(data, request, signal),
+        (error: unknown) => {
+          throw mapTransportError(error, transportContext(request, signal));
+        },
+      );
     },
     async close() {
       await ownAgent?.close();
@@ -137,17 +142,25 @@ async function sendInProcess(request: UpstreamRequest, transport: ProviderTransp
   });
 }
 
-/** A dispatched response in the client's shape; its body is read by the exchange that received it. */
-function wrapDispatchedResponse(response: DispatchedResponse, request: UpstreamRequest): UpstreamResponse {
-  const { status, body } = response;
+/**
+ * An undici response in the client's shape. `readText` is undici's own `body.text()`, which collects the chunks as
+ * they are pushed and decodes once (UTF-8, BOM skipped, as TextDecoder does), without an async iterator over the
+ * stream; iterating reads the body with `iterateReadableBody` (a plain iterator, cheaper than Node's async
+ * generator over a Readable), built only then.
+ */
+function wrapUndiciResponse(response: Dispatcher.ResponseData, request: UpstreamRequest, signal: AbortSignal | undefined): UpstreamResponse {
+  const { statusCode: status, body: source } = response;
   const headers = flattenHeaders(response.headers);
   // Every response, success or error, before its body: remaining-quota headers steer the next selection.
   reportUpstreamResponse(status, headers);
   return claimOnce(status, headers, request, {
-    iterate: () => body.iterate(),
-    readText: () => body.text(),
-    // A small remainder is read so the socket can be reused; beyond that the request is aborted.
-    discard: () => body.dump(128 * 1024),
+    iterate: () => iterateReadableBody(source, (error) => mapTransportError(error, transportContext(request, signal))),
+    readText: () =>
+      source.text().then(undefined, (error: unknown) => {
+        throw mapTransportError(error, transportContext(request, signal));
+      }),
+    // dump() reads a small remainder so the socket can be reused, and destroys the body beyond that.
+    discard: () => source.dump({ limit: 128 * 1024 }).catch(() => undefined),
   });
 }
 
