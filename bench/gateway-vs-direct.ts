@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { assembleReferenceHarness, parseReferenceNames, referenceHarnessNodeOptions, referenceProxies } from "./reference-harness.js";
 
 /**
  * bench/gateway-vs-direct: the built gateway against the mock upstream hit directly, in one run, through the shared
@@ -10,7 +11,8 @@ import { fileURLToPath } from "node:url";
  * against the DESIGN.md performance targets. Nothing of the harness is copied here.
  *
  * Run: `npm run bench:gateway` (builds first). Env: DURATION, WARMUP, TTFB_SECONDS, ROUNDS, SCENARIOS, PIN (passed
- * to the harness), BENCH_PEERS_DIR (default ../shared/bench-peers), RUN_DIR, MAX_SECONDS (hard limit on the run).
+ * to the harness), BENCH_PEERS_DIR (default ../shared/bench-peers), RUN_DIR, MAX_SECONDS (hard limit on the run),
+ * REFERENCES (reference proxies measured in the same run: a comma list of `bench/reference-harness.ts` names, or all).
  * `node bench/gateway-vs-direct.ts --render <run dir>/results.json` re-prints the table of an earlier run.
  */
 
@@ -27,6 +29,7 @@ const warmup = number("WARMUP", 3);
 const ttfbSeconds = number("TTFB_SECONDS", 15);
 const rounds = number("ROUNDS", 1);
 const scenarios = process.env["SCENARIOS"] ?? "json-c1,json-c64,sse50-c16,sse50-paced2ms-c16,sse50-ttfb-c1";
+const references = parseReferenceNames(process.env["REFERENCES"]);
 
 /** Targets from DESIGN.md "Performance targets" (2-core machine, gateway pinned to one core). */
 const targets = {
@@ -89,15 +92,17 @@ function runLimitSeconds(): number {
   if (explicit !== undefined && explicit !== "") return Number(explicit);
   const ids = scenarios.split(",");
   const perRoute = ids.reduce((sum, id) => sum + (id.includes("ttfb") ? ttfbSeconds + 5 : warmup + duration + 3), 0);
-  const routeCount = 2 + routes.length; // direct serves two client formats
+  const routeCount = 2 + routes.length + 2 * references.length; // direct and each reference proxy serve two client formats
   return Math.ceil(rounds * routeCount * perRoute * 1.5) + 300;
 }
 
 /** Runs the harness in its own process group, stopping it (it stops what it started) when the limit passes. */
 function runHarness(resultsFile: string, markdownFile: string): Promise<number> {
+  const harnessDir = references.length === 0 ? peersDir : assembleReferenceHarness(peersDir, runDir, projectRoot, references);
   const env: Record<string, string | undefined> = {
     ...process.env,
-    GATEWAYS: "direct,switchyard",
+    GATEWAYS: ["direct", "switchyard", ...references].join(","),
+    ...(references.length === 0 ? {} : { NODE_OPTIONS: referenceHarnessNodeOptions(process.env["NODE_OPTIONS"]) }),
     SWITCHYARD_DIR: projectRoot,
     // The gateway and the mock run on the project's pinned Node 24 (the one npm scripts use).
     NODE_BIN: process.env["NODE_BIN"] ?? process.execPath,
@@ -111,9 +116,9 @@ function runHarness(resultsFile: string, markdownFile: string): Promise<number> 
     OUT_MD: markdownFile,
   };
   const limit = runLimitSeconds();
-  console.error(`bench:gateway: harness ${peersDir}, run dir ${runDir}, hard limit ${limit} s`);
+  console.error(`bench:gateway: harness ${harnessDir}, run dir ${runDir}, hard limit ${limit} s`);
   return new Promise((resolvePromise) => {
-    const child = spawn("bash", [join(peersDir, "run-peers.sh")], { cwd: projectRoot, env, stdio: ["ignore", "inherit", "inherit"] });
+    const child = spawn("bash", [join(harnessDir, "run-peers.sh")], { cwd: projectRoot, env, stdio: ["ignore", "inherit", "inherit"] });
     const stop = (signal: NodeJS.Signals): void => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     };
@@ -184,6 +189,7 @@ function summarize(results: HarnessResults): string {
     `direct ${family}: p50 ${format(statOf("direct", "", family, "json-c1", (row) => row.p50), 3)} ms (c1), ${format(statOf("direct", "", family, "json-c64", (row) => row.rps), 0)} req/s and ${format(statOf("direct", "", family, "json-c64", (row) => row.sutCpuUsPerReq), 0)} µs CPU/req (c64), TTFB p50 ${format(statOf("direct", "", family, "sse50-ttfb-c1", (row) => row.ttfb?.ttfb_p50), 3)} ms`;
   lines.push("");
   lines.push(`Baselines: ${directLine("openai")}; ${directLine("anthropic")}.`);
+  lines.push(...referenceLines(results, statOf));
   const gatewayTargets = results.targets.filter((target) => target.name === "switchyard");
   const idle = median(gatewayTargets.map((target) => target.idle?.rssMB));
   const after = median(gatewayTargets.map((target) => target.after?.rssMB));
@@ -204,6 +210,37 @@ function summarize(results: HarnessResults): string {
     `Machine: ${results.machine.cpus} vCPU ${results.machine.model ?? ""}, SUT node ${results.machine.node}; ${config.rounds} round(s) (medians) of ${config.warmup} s warm-up + ${config.duration} s per wrk scenario, ${config.ttfbSeconds} s of TTFB probe per route.`,
   );
   return lines.join("\n");
+}
+
+type StatOf = (target: string, route: string, family: string | undefined, scenario: string, pick: (row: HarnessRow) => number | null | undefined) => number | undefined;
+
+/**
+ * Switchyard's passthrough routes beside the reference proxies measured in the same run (none unless REFERENCES
+ * was set): the same three "added" figures, so the part of Switchyard's latency that is its own shows.
+ */
+function referenceLines(results: HarnessResults, statOf: StatOf): string[] {
+  const measured = (Object.keys(referenceProxies) as (keyof typeof referenceProxies)[]).filter((name) => results.rows.some((row) => row.target === name));
+  if (measured.length === 0) return [];
+  const lines = ["", "Reference proxies in the same run (bytes passed through unchanged; see bench/reference-harness.ts):", ""];
+  lines.push("| target | client format | added p50 ms (c1) | CPU µs/req c64 | added TTFB p50 ms |", "|---|---|--:|--:|--:|");
+  const rows = [
+    { target: "switchyard", title: "Switchyard (passthrough)" },
+    ...measured.map((name) => ({ target: name, title: `${name}: ${referenceProxies[name].title}` })),
+  ];
+  for (const { target, title } of rows) {
+    for (const [family, route] of [["openai", "oai"], ["anthropic", "ant"]] as const) {
+      const added = (scenario: string, pick: (row: HarnessRow) => number | null | undefined): number | undefined => {
+        const value = statOf(target, route, family, scenario, pick);
+        const direct = statOf("direct", "", family, scenario, pick);
+        return value === undefined || direct === undefined ? undefined : value - direct;
+      };
+      const p50 = added("json-c1", (row) => row.p50);
+      const ttfb = added("sse50-ttfb-c1", (row) => row.ttfb?.ttfb_p50);
+      const cpu = statOf(target, route, family, "json-c64", (row) => row.sutCpuUsPerReq);
+      lines.push(`| ${title} | ${family} | ${format(p50, 3)} | ${format(cpu, 0)} | ${format(ttfb, 3)} |`);
+    }
+  }
+  return lines;
 }
 
 async function main(): Promise<void> {
