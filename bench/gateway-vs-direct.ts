@@ -13,7 +13,8 @@ import { assembleReferenceHarness, parseReferenceNames, referenceHarnessNodeOpti
  * Run: `npm run bench:gateway` (builds first). Env: DURATION, WARMUP, TTFB_SECONDS, ROUNDS, SCENARIOS, PIN (passed
  * to the harness), BENCH_PEERS_DIR (default ../shared/bench-peers), RUN_DIR, MAX_SECONDS (hard limit on the run),
  * REFERENCES (reference proxies measured in the same run: a comma list of `bench/reference-harness.ts` names, or all).
- * `node bench/gateway-vs-direct.ts --render <run dir>/results.json` re-prints the table of an earlier run.
+ * `node --import ./bench/register-ts-resolution.ts bench/gateway-vs-direct.ts --render <run dir>/results.json`
+ * re-prints the table of an earlier run.
  */
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -240,7 +241,8 @@ function referenceLines(results: HarnessResults, statOf: StatOf): string[] {
       lines.push(`| ${title} | ${family} | ${format(p50, 3)} | ${format(cpu, 0)} | ${format(ttfb, 3)} |`);
     }
   }
-  return lines;
+  // A blank line ends the table: the lines after it are not rows.
+  return [...lines, ""];
 }
 
 async function main(): Promise<void> {
