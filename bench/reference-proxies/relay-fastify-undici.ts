@@ -1,6 +1,5 @@
 import Fastify from "fastify";
-import { Agent, request } from "undici";
-import { forwardedHeaders, readReferenceProxySettings } from "./reference-proxy-settings.js";
+import { readReferenceProxySettings, relayThroughUndici } from "./reference-proxy-relay.js";
 
 /**
  * The gateway's own HTTP stack with nothing of the gateway in it: Fastify (routing, body reading) in front of undici,
@@ -8,21 +7,13 @@ import { forwardedHeaders, readReferenceProxySettings } from "./reference-proxy-
  * floor for any proxy built on these two libraries.
  */
 const settings = readReferenceProxySettings();
-const dispatcher = new Agent({ keepAliveTimeout: 60_000 });
 const server = Fastify({ logger: false });
 server.addContentTypeParser("application/json", { parseAs: "buffer" }, (_request, body, done) => done(null, body));
 for (const path of ["/v1/chat/completions", "/v1/messages"]) {
   server.post(path, async (incoming, reply) => {
-    const answer = await request(new URL(path, settings.upstream), {
-      method: "POST",
-      headers: forwardedHeaders(incoming.headers),
-      body: incoming.body as Buffer,
-      dispatcher,
-    });
+    // Fastify lets go of the response: the relay writes it itself, as the node:http reference does.
     reply.hijack();
-    reply.raw.writeHead(answer.statusCode, { "content-type": String(answer.headers["content-type"] ?? "application/json") });
-    for await (const chunk of answer.body) reply.raw.write(chunk);
-    reply.raw.end();
+    await relayThroughUndici(settings, path, incoming.headers, incoming.body as Buffer, reply.raw).catch(() => reply.raw.destroy());
   });
 }
 await server.listen({ port: settings.port, host: "127.0.0.1" });

@@ -1,5 +1,5 @@
 import { connect, createServer } from "node:net";
-import { readReferenceProxySettings } from "./reference-proxy-settings.js";
+import { readReferenceProxySettings } from "./reference-proxy-relay.js";
 
 /**
  * The floor of one more hop: every client connection gets its own upstream connection and the bytes are piped both

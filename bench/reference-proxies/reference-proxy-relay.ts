@@ -1,4 +1,5 @@
-import type { IncomingHttpHeaders } from "node:http";
+import type { IncomingHttpHeaders, ServerResponse } from "node:http";
+import { Agent, request } from "undici";
 
 /**
  * What every reference proxy is started with (`<proxy>.ts <port> <upstream base URL>`): it listens on 127.0.0.1 and
@@ -30,4 +31,24 @@ export function forwardedHeaders(headers: IncomingHttpHeaders): Record<string, s
     if (typeof value === "string") picked[name] = value;
   }
   return picked;
+}
+
+/** One kept-alive connection pool to the upstream for the whole process, as a gateway would keep. */
+const dispatcher = new Agent({ keepAliveTimeout: 60_000 });
+
+/**
+ * Sends a request's body on to the same path upstream with undici, then writes the answer's status, content type
+ * and bytes to `outgoing` as they come: the relay both HTTP reference proxies share.
+ */
+export async function relayThroughUndici(
+  settings: ReferenceProxySettings,
+  path: string,
+  headers: IncomingHttpHeaders,
+  body: Buffer,
+  outgoing: ServerResponse,
+): Promise<void> {
+  const answer = await request(new URL(path, settings.upstream), { method: "POST", headers: forwardedHeaders(headers), body, dispatcher });
+  outgoing.writeHead(answer.statusCode, { "content-type": String(answer.headers["content-type"] ?? "application/json") });
+  for await (const chunk of answer.body) outgoing.write(chunk);
+  outgoing.end();
 }
